@@ -1,0 +1,46 @@
+# Two commands matter: `make serve` and `make test`. Everything else is for contributors.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve test build bench notebooks check status contributors clean setup chromium
+
+$(STAMP): pyproject.toml scripts/bootstrap.py
+	@$(PY) scripts/bootstrap.py
+
+setup: $(STAMP)
+
+chromium:
+	@scripts/ensure_chromium.sh
+
+build: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --strict --dev-addr $(HOST):$(PORT)
+
+test: $(STAMP) chromium
+	$(BIN)/python -m translation_tools contributors docs --check
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+notebooks: $(STAMP)
+	$(BIN)/python -m translation_tools.site.notebooks docs --out notebooks
+
+check: $(STAMP)
+	$(BIN)/python -m translation_tools check docs
+
+status: $(STAMP)
+	$(BIN)/python -m translation_tools status docs
+
+contributors: $(STAMP)
+	$(BIN)/python -m translation_tools contributors docs --write contributors.md
+
+clean:
+	rm -rf site .cache tests/artifacts
