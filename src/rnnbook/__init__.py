@@ -1,1 +1,28 @@
-"""The book's PyTorch code."""
+"""The book's PyTorch code: text data, recurrent networks, training, plots.
+
+`from rnnbook import *` gives a page everything its embedded snippets use,
+including `torch`, `nn`, `F`, `math`, `dataclass` and `field`.
+"""
+import math
+from dataclasses import dataclass, field
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .utils import default_device, set_seed
+from .text import VIETNAMESE_WORDS, Vocab, ngram_freqs, normalize, tokenize
+from .corpus import (corpus_pages, download, load_corpus, load_text, parallel_pairs,
+                     read_corpus_file, split_sentences)
+from .batching import (SeqDataLoader, choose_offset, load_data_lm, seq_data_iter_random,
+                       seq_data_iter_sequential)
+
+__all__ = [
+    "torch", "nn", "F", "math", "dataclass", "field",
+    "set_seed", "default_device",
+    "normalize", "tokenize", "Vocab", "ngram_freqs", "VIETNAMESE_WORDS",
+    "load_text", "load_corpus", "parallel_pairs", "download", "corpus_pages",
+    "read_corpus_file", "split_sentences",
+    "seq_data_iter_random", "seq_data_iter_sequential", "SeqDataLoader", "load_data_lm",
+    "choose_offset",
+]
