@@ -1,0 +1,254 @@
+"""The document model of a bilingual page: typed blocks with their source lines.
+
+Every line of a page belongs to exactly one block, so joining the blocks' text
+gives the page back byte for byte (see ``write.write``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+BLOCK_KINDS = frozenset(
+    {
+        "front_matter",
+        "segment",
+        "code",
+        "math",
+        "label",
+        "toc",
+        "contributors",
+        "marker",
+        "comment",
+        "blank",
+        "other",
+    }
+)
+
+TRANSLATED = "translated"
+UNTRANSLATED = "untranslated"
+OUTDATED = "outdated"
+
+# The exact line `scaffold --update` writes; the parser accepts any comment
+# starting with "outdated" (case and spacing free).
+OUTDATED_MARKER = (
+    "<!-- outdated: the English above changed; review the translation, "
+    "then delete this line -->"
+)
+
+
+@dataclass(slots=True)
+class Block:
+    """A run of source lines of one kind; ``start``/``end`` are 1-based, inclusive."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+
+    @property
+    def lines(self) -> list[str]:
+        """The block's lines without their line endings."""
+        return [line.rstrip("\r") for line in self.text.split("\n")][: self.end - self.start + 1]
+
+
+@dataclass(slots=True)
+class CodeBlock(Block):
+    """A fenced block (kind ``code`` or ``toc``); ``info`` is the text after the fence."""
+
+    info: str = ""
+    body: str = ""
+
+    @property
+    def toc_entries(self) -> list[str]:
+        """Page names listed in a ```` ```toc ```` block (option lines skipped)."""
+        return [
+            line.strip()
+            for line in self.body.split("\n")
+            if line.strip() and not line.strip().startswith(":")
+        ]
+
+
+@dataclass(slots=True)
+class Segment(Block):
+    """English source in a comment followed by its translation slot.
+
+    ``english`` is the Markdown inside the comment, dedented, without the
+    comment markers. ``translation`` is the slot's text ("" when empty).
+    ``slot_start`` is the line where the slot starts, or where it should go
+    when it is empty; ``slot_end`` is ``slot_start - 1`` for an empty slot.
+    """
+
+    english: str = ""
+    translation: str = ""
+    state: str = UNTRANSLATED
+    english_start: int = 0
+    english_end: int = 0
+    slot_start: int = 0
+    slot_end: int = 0
+    outdated_line: int | None = None
+    _role: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def role(self) -> str:
+        """``heading``, ``paragraph``, ``list``, ``table``, ``figure`` or ``other``."""
+        if self._role is None:
+            from translation_tools.mdtext import detect_role
+
+            self._role = detect_role(self.english)
+        return self._role
+
+    @property
+    def is_placeholder(self) -> bool:
+        """True when the slot holds nothing but a ``*dịch … *`` placeholder (or nothing)."""
+        return self.state == UNTRANSLATED
+
+
+@dataclass(slots=True)
+class ContributorEntry:
+    """One bullet of a contributors section, as written and normalised."""
+
+    line: int
+    raw: str
+    name: str
+
+
+@dataclass(slots=True)
+class ContributorsBlock(Block):
+    """The ``## Những người thực hiện`` section, heading to the next heading."""
+
+    entries: list[ContributorEntry] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class FrontMatterBlock(Block):
+    """YAML between ``---`` lines at the top of the file; ``data`` is the parsed mapping."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Stats:
+    """Segment counts of a page or a set of pages; ``no_source`` counts pages without English."""
+
+    segments: int = 0
+    translated: int = 0
+    untranslated: int = 0
+    outdated: int = 0
+    no_source: int = 0
+
+    @property
+    def percent(self) -> float:
+        """Share of translated segments; a set without segments is complete."""
+        if not self.segments:
+            return 100.0
+        return 100.0 * self.translated / self.segments
+
+    def __add__(self, other: Stats) -> Stats:
+        return Stats(
+            self.segments + other.segments,
+            self.translated + other.translated,
+            self.untranslated + other.untranslated,
+            self.outdated + other.outdated,
+            self.no_source + other.no_source,
+        )
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "segments": self.segments,
+            "translated": self.translated,
+            "untranslated": self.untranslated,
+            "outdated": self.outdated,
+        }
+
+
+@dataclass(slots=True)
+class Document:
+    """A parsed page: its blocks in order, plus what consumers ask for most."""
+
+    path: str
+    blocks: list[Block]
+    front_matter: dict[str, Any] = field(default_factory=dict)
+    contributors: list[str] = field(default_factory=list)
+
+    def segments(self) -> list[Segment]:
+        return [block for block in self.blocks if isinstance(block, Segment)]
+
+    def blocks_of(self, kind: str) -> Iterator[Block]:
+        return (block for block in self.blocks if block.kind == kind)
+
+    @property
+    def monolingual(self) -> bool:
+        """A page with prose but no English source (an imported post, say)."""
+        has_segment = False
+        has_prose = False
+        for block in self.blocks:
+            if block.kind == "segment":
+                has_segment = True
+                break
+            if block.kind == "other":
+                has_prose = True
+        return has_prose and not has_segment
+
+    @property
+    def title(self) -> str | None:
+        """Front matter ``title``, else the first heading (translated when possible)."""
+        if isinstance(self.front_matter.get("title"), str):
+            return self.front_matter["title"]
+        for block in self.blocks:
+            if isinstance(block, Segment) and block.english.startswith("#"):
+                text = block.translation if block.state != UNTRANSLATED else block.english
+                return text.split("\n")[0].lstrip("#").strip()
+            if block.kind == "other" and block.text.startswith("#"):
+                return block.text.split("\n")[0].lstrip("#").strip()
+        return None
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready view of the model (used by the golden fixtures)."""
+        blocks = []
+        for block in self.blocks:
+            item: dict[str, Any] = {"kind": block.kind, "start": block.start, "end": block.end}
+            if isinstance(block, Segment):
+                item.update(
+                    role=block.role,
+                    state=block.state,
+                    english=block.english,
+                    translation=block.translation,
+                    english_start=block.english_start,
+                    english_end=block.english_end,
+                    slot_start=block.slot_start,
+                    slot_end=block.slot_end,
+                    outdated_line=block.outdated_line,
+                )
+            elif isinstance(block, CodeBlock):
+                item.update(info=block.info)
+                if block.kind == "toc":
+                    item.update(toc=block.toc_entries)
+            elif isinstance(block, ContributorsBlock):
+                item.update(entries=[[e.line, e.name] for e in block.entries])
+            blocks.append(item)
+        stats = self.stats()
+        return {
+            "front_matter": self.front_matter,
+            "contributors": self.contributors,
+            "monolingual": self.monolingual,
+            "stats": {**stats.as_dict(), "no_source": stats.no_source},
+            "blocks": blocks,
+        }
+
+    def stats(self) -> Stats:
+        stats = Stats()
+        for block in self.blocks:
+            if block.kind != "segment":
+                continue
+            stats.segments += 1
+            state = block.state  # type: ignore[attr-defined]
+            if state == TRANSLATED:
+                stats.translated += 1
+            elif state == OUTDATED:
+                stats.outdated += 1
+            else:
+                stats.untranslated += 1
+        if not stats.segments and self.monolingual:
+            stats.no_source = 1
+        return stats

@@ -1,0 +1,124 @@
+"""Markdown-level questions about one segment's text, answered with markdown-it-py tokens.
+
+Imported lazily: the status fast path never needs a tokenizer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+# d2lbook-style references: :numref:`sec_rnn`, :eqref:`eq_x`, :cite:`A.2014`.
+REFERENCE = re.compile(r":(numref|eqref|cite|ref|label|eqlabel):`([^`\n]*)`")
+# $…$ not preceded by a backslash or another dollar, and not $$.
+INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)((?:\\.|[^$\\\n])+?)\$(?!\$)")
+DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.DOTALL)
+_CODE_OR_MATH = re.compile(
+    r"(`+)[^`]+?\1(?!`)|" + DISPLAY_MATH.pattern + "|" + INLINE_MATH.pattern, re.DOTALL
+)
+
+
+@lru_cache(maxsize=1)
+def markdown():
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table").enable("strikethrough")
+
+
+def tokens(text: str):
+    return markdown().parse(mask_math(text)[0])
+
+
+def mask_math(text: str) -> tuple[str, list[str]]:
+    """Replace math with inert tokens so Markdown emphasis rules cannot touch it."""
+    found: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        if match.group(0).startswith("`"):
+            return match.group(0)  # a code span: its dollars are code, not math
+        found.append(match.group(0))
+        return f"MATH{len(found) - 1}X"
+
+    return _CODE_OR_MATH.sub(keep, text), found
+
+
+def detect_role(english: str) -> str:
+    """Classify a segment's English by its first block token."""
+    for token in tokens(english):
+        if token.type == "heading_open":
+            return "heading"
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            return "list"
+        if token.type == "table_open":
+            return "table"
+        if token.type == "paragraph_open":
+            continue
+        if token.type == "inline":
+            children = [c for c in token.children or [] if c.type not in ("softbreak",)]
+            if children and all(c.type == "image" or (c.type == "text" and not c.content.strip()) for c in children):
+                return "figure"
+            return "paragraph"
+        return "other"
+    return "other"
+
+
+@dataclass(slots=True)
+class InlineParts:
+    """The parts of a paragraph that must survive translation unchanged."""
+
+    math: list[str] = field(default_factory=list)
+    code: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    prose: str = ""
+
+
+def inline_parts(text: str) -> InlineParts:
+    """Split a segment into math, inline code, references, link targets and the prose left."""
+    parts = InlineParts()
+    parts.references = [m.group(0) for m in REFERENCE.finditer(text)]
+    text = REFERENCE.sub(" ", text)
+    masked, parts.math = mask_math(text)
+    prose: list[str] = []
+    for token in markdown().parse(masked):
+        for child in token.children or []:
+            if child.type == "code_inline":
+                parts.code.append(child.content)
+            elif child.type == "link_open":
+                parts.links.append(str(child.attrs.get("href", "")))
+            elif child.type == "image":
+                parts.links.append(str(child.attrs.get("src", "")))
+                prose.append(child.content)
+            elif child.type == "text":
+                prose.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                prose.append(" ")
+        if token.type in ("fence", "code_block"):
+            parts.code.append(token.content)
+    parts.prose = re.sub(r"MATH\d+X", " ", " ".join(prose))
+    return parts
+
+
+def plain_text(text: str) -> str:
+    """Markdown stripped to readable words: no math, code, labels, references, URLs."""
+    text = REFERENCE.sub("", text)
+    masked, _ = mask_math(text)
+    out: list[str] = []
+    for token in markdown().parse(masked):
+        if token.type == "inline":
+            words = []
+            for child in token.children or []:
+                if child.type in ("text",):
+                    words.append(child.content)
+                elif child.type == "image":
+                    words.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    words.append(" ")
+            out.append("".join(words))
+    joined = "\n".join(piece for piece in out if piece.strip())
+    joined = re.sub(r"MATH\d+X", "", joined)
+    joined = re.sub(r"[ \t]+", " ", joined)
+    joined = re.sub(r"\( *\)", "", joined)
+    joined = re.sub(r" +([,.;:!?)])", r"\1", joined)
+    return "\n".join(line.strip() for line in joined.split("\n") if line.strip())
