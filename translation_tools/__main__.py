@@ -1,0 +1,7 @@
+"""``python -m translation_tools``."""
+
+import sys
+
+from translation_tools.cli import main
+
+sys.exit(main())

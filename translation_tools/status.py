@@ -1,0 +1,99 @@
+"""Translation progress per page, per chapter and in total: one object, a table and JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from translation_tools.document import Stats
+from translation_tools.pages import chapter_of, load_pages
+
+
+@dataclass(slots=True)
+class PageStatus:
+    path: str
+    stats: Stats
+    contributors: list[str] = field(default_factory=list)
+
+    @property
+    def no_source(self) -> bool:
+        return bool(self.stats.no_source)
+
+    def as_dict(self) -> dict:
+        return {
+            "path": self.path,
+            **self.stats.as_dict(),
+            "percent": round(self.stats.percent, 1),
+            "no_source": self.no_source,
+            "contributors": self.contributors,
+        }
+
+
+@dataclass(slots=True)
+class StatusReport:
+    pages: list[PageStatus]
+
+    @property
+    def total(self) -> Stats:
+        total = Stats()
+        for page in self.pages:
+            total = total + page.stats
+        return total
+
+    def chapters(self) -> dict[str, Stats]:
+        chapters: dict[str, Stats] = {}
+        for page in self.pages:
+            key = chapter_of(page.path)
+            chapters[key] = chapters.get(key, Stats()) + page.stats
+        return chapters
+
+    def as_dict(self) -> dict:
+        total = self.total
+        return {
+            "pages": [page.as_dict() for page in self.pages],
+            "chapters": [
+                {"path": path, **stats.as_dict(), "percent": round(stats.percent, 1)}
+                for path, stats in self.chapters().items()
+            ],
+            "total": {**total.as_dict(), "percent": round(total.percent, 1), "no_source_pages": total.no_source},
+        }
+
+
+def collect_status(paths: list[str]) -> StatusReport:
+    """Parse every page under ``paths``; raises ``FormatError`` on a malformed page."""
+    return StatusReport([PageStatus(doc.path, doc.stats(), doc.contributors) for doc in load_pages(paths)])
+
+
+def render_table(report: StatusReport, console) -> None:
+    """A rich table: a row per chapter with a progress bar, then its pages."""
+    from rich.progress_bar import ProgressBar
+    from rich.table import Table
+
+    table = Table(title="Tiến độ dịch / Translation status", show_lines=False)
+    table.add_column("Page", no_wrap=True)
+    for name in ("Segs", "Done", "Left", "Outdated", "%"):
+        table.add_column(name, justify="right")
+    table.add_column("")
+    chapters = report.chapters()
+    by_chapter: dict[str, list[PageStatus]] = {}
+    for page in report.pages:
+        by_chapter.setdefault(chapter_of(page.path), []).append(page)
+    for chapter, pages in by_chapter.items():
+        stats = chapters[chapter]
+        table.add_row(f"[bold]{chapter}/[/bold]", *_cells(stats),
+                      ProgressBar(total=max(stats.segments, 1), completed=stats.translated if stats.segments else 1, width=12))
+        for page in pages:
+            name = "  " + page.path.rsplit("/", 1)[-1]
+            if page.no_source:
+                table.add_row(name, "-", "-", "-", "-", "no source", "")
+            else:
+                table.add_row(name, *_cells(page.stats), "")
+    total = report.total
+    table.add_row("[bold]Total[/bold]", *_cells(total),
+                  ProgressBar(total=max(total.segments, 1), completed=total.translated if total.segments else 1, width=12),
+                  end_section=True)
+    console.print(table)
+
+
+def _cells(stats: Stats) -> list[str]:
+    return [str(stats.segments), str(stats.translated), str(stats.untranslated),
+            str(stats.outdated), f"{stats.percent:.1f}"]
