@@ -16,6 +16,13 @@ from .corpus import (corpus_pages, download, load_corpus, load_text, parallel_pa
                      read_corpus_file, split_sentences)
 from .batching import (SeqDataLoader, choose_offset, load_data_lm, seq_data_iter_random,
                        seq_data_iter_sequential)
+from .rnn_scratch import RNNLM, RNNScratch, check_state
+from .gru import GRUScratch
+from .lstm import LSTMScratch
+from .deep import StackedRNN, make_cell
+from .bidirectional import BiRNN
+from .train import (History, TrainConfig, detach_state, evaluate_perplexity, generate,
+                    grad_clipping, make_optimizer, train_lm, unigram_perplexity)
 
 __all__ = [
     "torch", "nn", "F", "math", "dataclass", "field",
@@ -25,4 +32,8 @@ __all__ = [
     "read_corpus_file", "split_sentences",
     "seq_data_iter_random", "seq_data_iter_sequential", "SeqDataLoader", "load_data_lm",
     "choose_offset",
+    "RNNScratch", "GRUScratch", "LSTMScratch", "StackedRNN", "BiRNN", "RNNLM",
+    "check_state", "make_cell",
+    "TrainConfig", "History", "grad_clipping", "detach_state", "make_optimizer", "train_lm",
+    "evaluate_perplexity", "unigram_perplexity", "generate",
 ]
