@@ -79,7 +79,6 @@ class Segment(Block):
     when it is empty; ``slot_end`` is ``slot_start - 1`` for an empty slot.
     """
 
-    english: str = ""
     translation: str = ""
     state: str = UNTRANSLATED
     english_start: int = 0
@@ -87,7 +86,18 @@ class Segment(Block):
     slot_start: int = 0
     slot_end: int = 0
     outdated_line: int | None = None
+    _english: str | None = field(default=None, repr=False, compare=False)
     _role: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def english(self) -> str:
+        # Computed on first use: ``status`` never needs it, and it costs a third of parsing.
+        if self._english is None:
+            count = self.english_end - self.english_start + 1
+            offset = self.english_start - self.start
+            lines = self.text.split("\n")[offset : offset + count]
+            self._english = comment_body(lines)
+        return self._english
 
     @property
     def role(self) -> str:
@@ -102,6 +112,21 @@ class Segment(Block):
     def is_placeholder(self) -> bool:
         """True when the slot holds nothing but a ``*dịch … *`` placeholder (or nothing)."""
         return self.state == UNTRANSLATED
+
+
+def comment_body(lines: list[str]) -> str:
+    """The text between ``<!--`` and ``-->`` in ``lines``, dedented, blank edges dropped."""
+    lines = [line.rstrip("\r") for line in lines]
+    lines[0] = lines[0].split("<!--", 1)[1]
+    lines[-1] = lines[-1].split("-->", 1)[0]
+    lines = [line.rstrip() for line in lines]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    indents = [len(line) - len(line.lstrip()) for line in lines if line]
+    cut = min(indents) if indents else 0
+    return "\n".join(line[cut:] for line in lines)
 
 
 @dataclass(slots=True)

@@ -21,6 +21,7 @@ from translation_tools.document import (
     ContributorEntry,
     ContributorsBlock,
     Document,
+    comment_body,
     FrontMatterBlock,
     Segment,
 )
@@ -34,6 +35,8 @@ _MARKER_TEXT = re.compile(
     r"(=+.*=+|-{3,}.*-{3,}|phần\s+\d+.*|(bắt đầu|kết thúc)\s+(dịch|review|hiệu đính)\b.*)",
     re.IGNORECASE,
 )
+_MARKER_FIRST = "=-PpBbKk"
+_BREAK_FIRST = "<`~$:#"
 _PLACEHOLDER = re.compile(r"\*\s*dịch\b[^*\n]*\*", re.IGNORECASE)
 _LINK_TARGET = re.compile(r"\]\([^)\n]*\)")
 _WORD = re.compile(r"\w")
@@ -50,6 +53,9 @@ class FormatError(ValueError):
         self.path = path
         self.line = line
         self.message = message
+
+    def __reduce__(self):
+        return (type(self), (self.path, self.line, self.message))
 
 
 def split_lines(text: str) -> list[str]:
@@ -71,6 +77,8 @@ def placeholder_only(slot: str) -> bool:
     """True when a slot says nothing but ``*dịch … *`` (plus Markdown syntax)."""
     if not slot:
         return True
+    if "*" not in slot and "](" not in slot:
+        return _WORD.search(slot) is None
     text = _PLACEHOLDER.sub("", unicodedata.normalize("NFC", slot))
     text = _LINK_TARGET.sub("]", text)
     return _WORD.search(text) is None
@@ -135,6 +143,8 @@ class _Scanner:
         self.blocks.append(block)
 
     def text(self, first: int, last: int) -> str:
+        if first == last:
+            return self.raw[first]
         return "".join(self.raw[first : last + 1])
 
     def run(self) -> Document:
@@ -185,6 +195,8 @@ class _Scanner:
         if not line:
             return True
         first = line[0]
+        if first not in _BREAK_FIRST:
+            return False
         if first == "<":
             return line.startswith("<!--")
         if first in "`~":
@@ -251,44 +263,32 @@ class _Scanner:
         raise self.error(i, "unterminated comment: add '-->' on its own line after the English text")
 
     def comment(self, i: int) -> int:
+        stripped = self.stripped
         j = self.comment_end(i)
         if j == i:
-            kind = "marker" if self.is_marker(self.stripped[i][4:].split("-->")[0]) else "comment"
-            if _OUTDATED.fullmatch(self.stripped[i]):
-                kind = "marker"
-            self.add(Block(kind, i + 1, i + 1, self.raw[i]))
+            line = stripped[i]
+            is_marker = _OUTDATED.fullmatch(line) or self.is_marker(line[4:].split("-->")[0])
+            self.add(Block("marker" if is_marker else "comment", i + 1, i + 1, self.raw[i]))
             return i + 1
-        body = self.comment_body(i, j)
-        if not body.strip():
-            self.add(Block("comment", i + 1, j + 1, self.text(i, j)))
-            return j + 1
-        if all(self.is_marker(line) for line in body.split("\n") if line.strip()):
-            self.add(Block("marker", i + 1, j + 1, self.text(i, j)))
-            return j + 1
-        return self.segment(i, j, body)
+        if j - i <= 2:  # a short comment may be empty or a part marker rather than English
+            pieces = [stripped[i][4:], *stripped[i + 1 : j], stripped[j].split("-->")[0]]
+            pieces = [piece.strip() for piece in pieces if piece.strip()]
+            if not pieces:
+                self.add(Block("comment", i + 1, j + 1, self.text(i, j)))
+                return j + 1
+            if all(piece[0] in _MARKER_FIRST and self.is_marker(piece) for piece in pieces):
+                self.add(Block("marker", i + 1, j + 1, self.text(i, j)))
+                return j + 1
+        return self.segment(i, j)
 
     def is_marker(self, text: str) -> bool:
         return _MARKER_TEXT.fullmatch(unicodedata.normalize("NFC", text.strip())) is not None
 
-    def comment_body(self, i: int, j: int) -> str:
-        """The English between ``<!--`` and ``-->``, dedented, blank edges dropped."""
-        first = self.raw[i].rstrip("\r\n").split("<!--", 1)[1]
-        last = self.raw[j].rstrip("\r\n").split("-->", 1)[0]
-        lines = [first] + [line.rstrip("\r\n") for line in self.raw[i + 1 : j]] + [last]
-        lines = [line.rstrip() for line in lines]
-        while lines and not lines[0]:
-            lines.pop(0)
-        while lines and not lines[-1]:
-            lines.pop()
-        indents = [len(line) - len(line.lstrip()) for line in lines if line]
-        cut = min(indents) if indents else 0
-        if cut:
-            lines = [line[cut:] for line in lines]
-        return "\n".join(lines)
-
-    def segment(self, i: int, j: int, english: str) -> int:
-        n = len(self.raw)
+    def segment(self, i: int, j: int) -> int:
+        """English comment on lines i..j, then blank lines, outdated markers and the slot."""
+        raw = self.raw
         stripped = self.stripped
+        n = len(raw)
         end = j  # last line of the segment so far
         outdated_line = None
         k = j + 1
@@ -302,37 +302,32 @@ class _Scanner:
                 k += 1
             else:
                 break
-        slot_first = k
-        slot_last = self.prose_end(k) - 1 if k < n and not self.breaks_prose(k) else k - 1
-        if slot_last >= slot_first:
-            translation = "\n".join(line.rstrip("\r\n") for line in self.raw[slot_first : slot_last + 1])
-            end = slot_last
-            slot_start = slot_first + 1
+        first = k
+        breaks = self.breaks_prose
+        while k < n and not breaks(k):
+            k += 1
+        if k > first:
+            if k == first + 1:
+                translation = raw[first].rstrip("\r\n")
+            else:
+                translation = "\n".join([line.rstrip("\r\n") for line in raw[first:k]])
+            end = k - 1
+            slot_start = first + 1
+            slot_end = k
         else:
             translation = ""
             after = end + 1  # 0-based index of the line after the segment
             slot_start = after + 2 if after < n and not stripped[after] else after + 1
+            slot_end = slot_start - 1
         if placeholder_only(translation):
             state = UNTRANSLATED
         elif outdated_line is not None:
             state = OUTDATED
         else:
             state = TRANSLATED
-        self.add(
-            Segment(
-                "segment",
-                i + 1,
-                end + 1,
-                self.text(i, end),
-                english=english,
-                translation=translation,
-                state=state,
-                english_start=i + 1,
-                english_end=j + 1,
-                slot_start=slot_start,
-                slot_end=slot_last + 1 if translation else slot_start - 1,
-                outdated_line=outdated_line,
-            )
+        text = "".join(raw[i : end + 1])
+        self.blocks.append(
+            Segment("segment", i + 1, end + 1, text, translation, state, i + 1, j + 1, slot_start, slot_end, outdated_line)
         )
         return end + 1
 
