@@ -1,0 +1,249 @@
+"""``check``: problems a reviewer would otherwise catch by hand, as ``file:line: severity: message``."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from translation_tools.document import OUTDATED, TRANSLATED, Block, ContributorsBlock, Document, Segment
+from translation_tools.glossary import Glossary, load_glossary, vietnamese_pattern
+from translation_tools.pages import page_paths
+from translation_tools.parse import FormatError, _OUTDATED, has_placeholder, parse_file
+
+ERROR = "error"
+WARNING = "warning"
+
+_UNSAFE = [
+    (re.compile(r"<\s*script\b", re.IGNORECASE), "raw <script> tag"),
+    (re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE), "an on…= event attribute"),
+    (re.compile(r"javascript\s*:", re.IGNORECASE), "a javascript: URL"),
+]
+_LABEL_LINE = re.compile(r":(label|eqlabel):`([^`]*)`")
+_REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)
+_VIETNAMESE_LETTER = re.compile(r"[^\x00-\x7f]")
+_WORDS = re.compile(r"[A-Za-z]+")
+
+
+@dataclass(slots=True)
+class Diagnostic:
+    path: str
+    line: int
+    severity: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "line": self.line, "severity": self.severity, "message": self.message}
+
+
+def check_document(doc: Document, glossary: Glossary | None = None) -> list[Diagnostic]:
+    """Every problem inside one page (labels are checked across pages by ``check_pages``)."""
+    out: list[Diagnostic] = []
+
+    def report(line: int, severity: str, message: str) -> None:
+        out.append(Diagnostic(doc.path, line, severity, message))
+
+    labels: dict[str, int] = {}
+    for block in doc.blocks:
+        if isinstance(block, Segment):
+            _check_segment(block, glossary, report)
+        elif isinstance(block, ContributorsBlock):
+            _check_contributors(block, report)
+        elif block.kind == "other":
+            _check_prose_block(block, glossary, report)
+        elif block.kind == "marker" and _OUTDATED.fullmatch(block.text.strip()):
+            report(block.start, WARNING, "outdated marker without an English comment above it: delete the line")
+        elif block.kind == "label":
+            for name in _LABEL_LINE.findall(block.text):
+                label = name[1]
+                if label in labels:
+                    report(block.start, ERROR, f"duplicate label '{label}' (first defined on line {labels[label]}): rename one")
+                else:
+                    labels[label] = block.start
+    return out
+
+
+def _check_segment(seg: Segment, glossary: Glossary | None, report) -> None:
+    from translation_tools.mdtext import inline_parts
+
+    _check_unsafe(seg.english, seg.english_start, report)
+    if not seg.translation:
+        report(seg.english_start, ERROR, "translation slot missing after the English comment: add the Vietnamese "
+               "(or '*dịch đoạn phía trên*') after a blank line")
+        return
+    _check_stray_close(seg.translation, seg.slot_start, report)
+    _check_unsafe(seg.translation, seg.slot_start, report)
+    if seg.state == OUTDATED:
+        report(seg.outdated_line or seg.slot_start, WARNING, "outdated translation: the English changed; "
+               "update the Vietnamese, then delete the outdated line")
+        return
+    if seg.state != TRANSLATED:
+        return
+    if has_placeholder(seg.translation):
+        report(seg.slot_start, WARNING, "placeholder '*dịch … *' left beside the translation: delete it")
+    english = inline_parts(seg.english)
+    vietnamese = inline_parts(seg.translation)
+    for kind, ours, theirs in (
+        ("inline math", english.math, vietnamese.math),
+        ("inline code", english.code, vietnamese.code),
+        ("reference", english.references, vietnamese.references),
+        ("link target", english.links, vietnamese.links),
+    ):
+        missing = Counter(_squash(x) for x in ours) - Counter(_squash(x) for x in theirs)
+        for item in missing:
+            shown = next(x for x in ours if _squash(x) == item)
+            report(seg.slot_start, ERROR, f"{kind} {_quote(kind, shown)} from the English is missing or altered "
+                   "in the translation: copy it unchanged")
+    _check_english_left(english.prose, vietnamese.prose, seg.slot_start, report)
+    if glossary is not None:
+        _check_glossary(glossary, english.prose, vietnamese.prose, seg.slot_start, report)
+
+
+def _quote(kind: str, text: str) -> str:
+    return f"`{text}`" if kind == "inline code" else repr(text) if kind == "link target" else text
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
+
+
+def _check_english_left(english: str, vietnamese: str, line: int, report) -> None:
+    words = _WORDS.findall(vietnamese)
+    if len(words) < 6:
+        return
+    if _squash(english).lower() == _squash(vietnamese).lower():
+        report(line, ERROR, "the slot repeats the English: translate it into Vietnamese")
+    elif not _VIETNAMESE_LETTER.search(vietnamese):
+        report(line, WARNING, "the slot looks like English (no Vietnamese letters): translate it")
+
+
+def _check_glossary(glossary: Glossary, english: str, vietnamese: str, line: int, report) -> None:
+    text = unicodedata.normalize("NFC", vietnamese)
+    for term in glossary.entries:
+        for variant in term.forbidden:
+            if vietnamese_pattern(variant).search(text):
+                report(line, ERROR, f"forbidden rendering '{variant}': the glossary says '{term.en}' → '{term.vi}'")
+    for term in glossary.terms_in(english):
+        renderings = [term.vi, *term.also]
+        if not any(vietnamese_pattern(r).search(text) for r in renderings):
+            report(line, WARNING, f"the English uses '{term.en}' but the translation lacks the glossary rendering "
+                   f"'{term.vi}'")
+
+
+def _check_prose_block(block: Block, glossary: Glossary | None, report) -> None:
+    """Text outside segments: monolingual pages, or prose that lost its English comment."""
+    _check_stray_close(block.text, block.start, report)
+    _check_unsafe(block.text, block.start, report)
+    if glossary is not None:
+        text = unicodedata.normalize("NFC", block.text)
+        for term in glossary.entries:
+            for variant in term.forbidden:
+                if vietnamese_pattern(variant).search(text):
+                    report(block.start, ERROR, f"forbidden rendering '{variant}': the glossary says '{term.vi}'")
+    for match in re.finditer(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)", block.text):
+        if _REMOTE.match(match.group(1)):
+            report(block.start, WARNING, f"image from another host ({match.group(1)}): the site loads nothing "
+                   "from elsewhere; copy it into docs/img and link the copy")
+
+
+def _check_stray_close(text: str, first_line: int, report) -> None:
+    for offset, line in enumerate(text.split("\n")):
+        if line.strip().startswith("-->"):
+            report(first_line + offset, ERROR, "'-->' without a matching '<!--': open the comment or delete the line")
+
+
+def _check_unsafe(text: str, first_line: int, report) -> None:
+    for offset, line in enumerate(text.split("\n")):
+        for pattern, what in _UNSAFE:
+            if pattern.search(line):
+                report(first_line + offset, ERROR, f"{what} is not allowed in the book: use Markdown instead")
+
+
+def _check_contributors(block: ContributorsBlock, report) -> None:
+    for entry in block.entries:
+        bullet = entry.raw.lstrip()
+        if len(bullet) > 1 and not bullet[1].isspace():
+            report(entry.line, WARNING, f"write '* {entry.name}' with a space after the '*'")
+        elif "  " in bullet[1:].strip():
+            report(entry.line, WARNING, f"double space in the name: write '* {entry.name}'")
+
+
+def check_pages(docs: list[Document], glossary: Glossary | None = None, whole_book: bool = False) -> list[Diagnostic]:
+    """Per-page checks plus labels defined twice across pages (and, for a whole book, unknown references)."""
+    out: list[Diagnostic] = []
+    defined: dict[str, tuple[str, int]] = {}
+    for doc in docs:
+        out.extend(check_document(doc, glossary))
+        seen_here: set[str] = set()
+        for block in doc.blocks_of("label"):
+            for _, label in _LABEL_LINE.findall(block.text):
+                if label in defined and label not in seen_here:
+                    path, line = defined[label]
+                    out.append(Diagnostic(doc.path, block.start, ERROR,
+                                          f"duplicate label '{label}' (also defined at {path}:{line}): rename one"))
+                defined.setdefault(label, (doc.path, block.start))
+                seen_here.add(label)
+    if whole_book:
+        out.extend(_unknown_references(docs, defined))
+    return out
+
+
+def _unknown_references(docs: list[Document], defined: dict) -> list[Diagnostic]:
+    from translation_tools.mdtext import REFERENCE
+
+    out = []
+    for doc in docs:
+        for seg in doc.segments():
+            for kind, target in REFERENCE.findall(seg.english):
+                if kind in ("numref", "eqref", "ref") and target not in defined:
+                    out.append(Diagnostic(doc.path, seg.english_start, WARNING,
+                                          f":{kind}:`{target}` refers to a label no page defines"))
+    return out
+
+
+def default_glossary_path(paths: list[str]) -> str | None:
+    for path in [*paths, "docs"]:
+        folder = path if os.path.isdir(path) else os.path.dirname(path)
+        while folder:
+            candidate = os.path.join(folder, "glossary.yml")
+            if os.path.exists(candidate):
+                return candidate
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                break
+            folder = parent
+    return None
+
+
+def run(args) -> int:
+    glossary_path = args.glossary or default_glossary_path(args.paths)
+    glossary = load_glossary(glossary_path) if glossary_path else None
+    docs, diagnostics = [], []
+    for path in page_paths(args.paths):
+        try:
+            docs.append(parse_file(path))
+        except FormatError as error:
+            diagnostics.append(Diagnostic(error.path, error.line, ERROR, error.message))
+    whole_book = any(os.path.isdir(path) for path in args.paths)
+    diagnostics.extend(check_pages(docs, glossary, whole_book))
+    diagnostics.sort(key=lambda d: (d.path, d.line))
+    errors = sum(d.severity == ERROR for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    if args.json:
+        import json
+
+        sys.stdout.write(json.dumps([d.as_dict() for d in diagnostics], ensure_ascii=False, indent=1) + "\n")
+    else:
+        for diagnostic in diagnostics:
+            print(diagnostic)
+        pages = len(docs) + len({d.path for d in diagnostics if d.path not in {doc.path for doc in docs}})
+        print(f"{errors} error(s), {warnings} warning(s) in {pages} page(s)", file=sys.stderr)
+    if errors or (args.strict and warnings):
+        return 2
+    return 0
