@@ -23,6 +23,13 @@ from .deep import StackedRNN, make_cell
 from .bidirectional import BiRNN
 from .train import (History, TrainConfig, detach_state, evaluate_perplexity, generate,
                     grad_clipping, make_optimizer, train_lm, unigram_perplexity)
+from .sequence import (MLPRegressor, autoregressive_dataset, k_step_predictions, sine_series,
+                       train_regressor)
+from .seq2seq import (EncoderDecoder, Seq2SeqDecoder, Seq2SeqEncoder, bleu, load_data_nmt,
+                      pad_or_trim, train_seq2seq, translate)
+from .classify import (RNNClassifier, accuracy, classifier_batch, load_data_classification,
+                       train_classifier)
+from .plot import is_series, new_figure, plot, plot_history, plot_zipf, save_svg, svg_text, to_floats
 
 __all__ = [
     "torch", "nn", "F", "math", "dataclass", "field",
@@ -36,4 +43,12 @@ __all__ = [
     "check_state", "make_cell",
     "TrainConfig", "History", "grad_clipping", "detach_state", "make_optimizer", "train_lm",
     "evaluate_perplexity", "unigram_perplexity", "generate",
+    "sine_series", "autoregressive_dataset", "MLPRegressor", "train_regressor",
+    "k_step_predictions",
+    "Seq2SeqEncoder", "Seq2SeqDecoder", "EncoderDecoder", "load_data_nmt", "pad_or_trim",
+    "train_seq2seq", "translate", "bleu",
+    "load_data_classification", "RNNClassifier", "train_classifier", "accuracy",
+    "classifier_batch",
+    "plot", "plot_history", "plot_zipf", "save_svg", "svg_text", "new_figure", "is_series",
+    "to_floats",
 ]

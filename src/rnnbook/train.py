@@ -1,6 +1,5 @@
 """One training loop for every language model, perplexity, and text generation."""
 import math
-import time
 from dataclasses import dataclass, field
 
 import torch
@@ -73,6 +72,9 @@ def make_optimizer(model, config):
 
 
 # --8<-- [start:train_lm]
+from time import perf_counter
+
+
 def train_lm(model, train_loader, val_loader, config):
     """Train a language model; return per-epoch train/val perplexity."""
     device = config.device or default_device()
@@ -83,7 +85,7 @@ def train_lm(model, train_loader, val_loader, config):
     for epoch in range(config.num_epochs):
         model.train()
         state, loss_sum, count = None, 0.0, 0
-        start = time.perf_counter()
+        start = perf_counter()
         for X, Y in train_loader:
             X, Y = X.to(device), Y.to(device)  # (batch, steps)
             if state is None or not getattr(train_loader, "sequential", False):
@@ -102,7 +104,7 @@ def train_lm(model, train_loader, val_loader, config):
             optimizer.step()
             loss_sum += loss.item() * Y.numel()
             count += Y.numel()
-        seconds += time.perf_counter() - start
+        seconds += perf_counter() - start
         tokens += count
         history.train_ppl.append(math.exp(loss_sum / max(count, 1)))
         history.val_ppl.append(evaluate_perplexity(model, val_loader, device))
