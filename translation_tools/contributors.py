@@ -1,0 +1,219 @@
+"""Who translated what: names from the pages' sections, aliases, git authors, ``contributors.md``."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+
+from translation_tools.pages import load_pages
+from translation_tools.parse import FormatError, normalize_name
+from translation_tools.write import write_file_atomic
+
+# Vietnamese alphabet order; f, j, w, z (foreign names) sit where Latin puts them.
+ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_RANK = {letter: rank for rank, letter in enumerate(ALPHABET)}
+# Letter-forming marks (they make ă â ê ô ơ ư) versus tone marks.
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn
+# Tones, secondary key, in the dictionary order: ngang, huyền, hỏi, ngã, sắc, nặng.
+TONE_ORDER = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def vietnamese_sort_key(name: str) -> tuple:
+    """Collation key: letters by the Vietnamese alphabet first, tones second, then case.
+
+    "Đặng" sorts after every "D…" name, "Ân" after every "An…" name; "Ba" < "Bà" < "Bả"
+    < "Bã" < "Bá" < "Bạ" because tones compare only when the letters are equal.
+    """
+    letters: list[tuple[int, int]] = []
+    tones: list[int] = []
+    for char in unicodedata.normalize("NFC", name):
+        base, marks = _split(char.lower())
+        tone = 0
+        letter = base
+        for mark in marks:
+            if mark in TONE_ORDER:
+                tone = TONE_ORDER[mark]
+            elif mark in _LETTER_MARKS:
+                letter = unicodedata.normalize("NFC", letter + mark)
+        if letter in _LETTER_RANK:
+            letters.append((2, _LETTER_RANK[letter]))
+        elif letter.isspace():
+            letters.append((0, 0))
+        elif letter.isdigit():
+            letters.append((1, ord(letter)))
+        else:
+            letters.append((3, ord(letter)))
+        tones.append(tone)
+    return (letters, tones, unicodedata.normalize("NFC", name))
+
+
+def _split(char: str) -> tuple[str, str]:
+    if char == "đ":
+        return "đ", ""
+    decomposed = unicodedata.normalize("NFD", char)
+    return decomposed[0], decomposed[1:]
+
+
+@dataclass(slots=True)
+class Person:
+    name: str
+    pages: list[str] = field(default_factory=list)  # from the pages' contributors sections
+    git_pages: list[str] = field(default_factory=list)  # from git history only
+
+
+@dataclass(slots=True)
+class ContributorsReport:
+    people: list[Person]
+
+    def as_dict(self) -> dict:
+        return {"contributors": [{"name": p.name, "pages": p.pages, "git_pages": p.git_pages} for p in self.people]}
+
+
+def load_aliases(path: str | None) -> dict[str, str]:
+    """``docs/aliases.yml``: a mapping from handle, e-mail or misspelling to the full name."""
+    if not path or not os.path.exists(path):
+        return {}
+    import yaml
+
+    with open(path, encoding="utf-8") as handle:
+        try:
+            data = yaml.safe_load(handle) or {}
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            raise FormatError(path, mark.line + 1 if mark else 1, "invalid YAML: write 'handle: Full Name' lines") from None
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise FormatError(path, 1, "the alias file must map 'handle or misspelling: Full Name'")
+    return {_alias_key(key): normalize_name(value) for key, value in data.items()}
+
+
+def _alias_key(name: str) -> str:
+    return normalize_name(name).lstrip("@").casefold()
+
+
+def canonical(name: str, aliases: dict[str, str]) -> str:
+    name = normalize_name(name)
+    return aliases.get(_alias_key(name), name)
+
+
+def git_authors(path: str) -> list[tuple[str, str]]:
+    """(name, e-mail) of every commit touching ``path`` (following renames); [] without history."""
+    try:
+        result = subprocess.run(
+            ["git", "log", "--follow", "--format=%aN%x00%aE", "--", os.path.basename(path)],
+            cwd=os.path.dirname(os.path.abspath(path)), capture_output=True, text=True, timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if result.returncode != 0:
+        return []
+    authors = []
+    for line in result.stdout.splitlines():
+        name, _, email = line.partition("\x00")
+        if (name, email) not in authors:
+            authors.append((name, email))
+    return authors
+
+
+def collect_contributors(paths: list[str], aliases_path: str | None = None, use_git: bool = True) -> ContributorsReport:
+    aliases = load_aliases(aliases_path)
+    people: dict[str, Person] = {}
+
+    def person(name: str) -> Person:
+        return people.setdefault(name, Person(name))
+
+    for doc in load_pages(paths):
+        page = _page_name(doc.path, paths)
+        for name in doc.contributors:
+            entry = person(canonical(name, aliases))
+            if page not in entry.pages:
+                entry.pages.append(page)
+        if use_git:
+            for author, email in git_authors(doc.path):
+                name = aliases.get(_alias_key(email)) or canonical(author, aliases)
+                entry = person(name)
+                if page not in entry.pages and page not in entry.git_pages:
+                    entry.git_pages.append(page)
+    ordered = sorted(people.values(), key=lambda p: vietnamese_sort_key(p.name))
+    for entry in ordered:
+        entry.pages.sort()
+        entry.git_pages.sort()
+    return ContributorsReport(ordered)
+
+
+def _page_name(path: str, roots: list[str]) -> str:
+    """Paths relative to the folder given (``docs/x/y.md`` -> ``x/y.md``)."""
+    for root in roots:
+        if os.path.isdir(root):
+            relative = os.path.relpath(path, root)
+            if not relative.startswith(".."):
+                return relative.replace(os.sep, "/")
+    return path
+
+
+GENERATOR = "python -m translation_tools contributors docs --write contributors.md"
+
+
+def render_markdown(report: ContributorsReport, command: str) -> str:
+    lines = [
+        "# Những người thực hiện / Contributors",
+        "",
+        f"<!-- Generated by `{command}`; do not edit by hand. -->",
+        "",
+        "Những người đã dịch, viết và hiệu đính cuốn sách, theo thứ tự bảng chữ cái tiếng Việt.",
+        "Trang ghi \"lịch sử git\" là trang người đó đã sửa theo lịch sử git mà không có tên trong mục",
+        "\"Những người thực hiện\" của trang.",
+        "",
+        "Everyone who translated, wrote or reviewed the book, in Vietnamese alphabetical order.",
+        "Pages marked \"git history\" come from the page's git history, not its contributors section.",
+        "",
+    ]
+    for entry in report.people:
+        lines.append(f"## {entry.name}")
+        lines.append("")
+        if entry.pages:
+            lines.append("- Trang / Pages: " + ", ".join(f"`{page}`" for page in entry.pages))
+        if entry.git_pages:
+            lines.append("- Lịch sử git / Git history: " + ", ".join(f"`{page}`" for page in entry.git_pages))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def run(args) -> int:
+    report = collect_contributors(args.paths, args.aliases, use_git=not args.no_git)
+    target = args.write or args.check or "contributors.md"
+    command = "python -m translation_tools contributors " + " ".join(args.paths) + f" --write {target}"
+    text = render_markdown(report, GENERATOR)
+    if args.write:
+        write_file_atomic(args.write, text)
+        print(f"{args.write}: {len(report.people)} contributor(s)", file=sys.stderr)
+        return 0
+    if args.check:
+        try:
+            with open(args.check, encoding="utf-8", newline="") as handle:
+                current = handle.read()
+        except FileNotFoundError:
+            current = None
+        if current != text:
+            print(f"{args.check}:1: stale: run `{command}`", file=sys.stderr)
+            return 1
+        return 0
+    if args.json:
+        import json
+
+        sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=1) + "\n")
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Những người thực hiện / Contributors")
+    table.add_column("Name")
+    table.add_column("Pages")
+    table.add_column("Git history only")
+    for entry in report.people:
+        table.add_row(entry.name, ", ".join(entry.pages), ", ".join(entry.git_pages))
+    Console(highlight=False).print(table)
+    return 0
