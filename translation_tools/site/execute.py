@@ -172,7 +172,8 @@ def torch_version() -> str:
 
 def page_key(cells: list[Cell]) -> str:
     """Hash of what a page asks for, before we know what it will use."""
-    parts = [ENGINE_VERSION, sys.version, torch_version(), KERNEL_SETUP]
+    parts = [ENGINE_VERSION, sys.version, torch_version(), KERNEL_SETUP, MATPLOTLIBRC,
+             IPYTHON_KERNEL_CONFIG]
     for cell in cells:
         parts.append(cell.source)
     return sha(*parts)
@@ -284,7 +285,8 @@ class SourceIndex:
 
 # --------------------------------------------------------------------------- the kernel side
 
-# Runs first in every kernel: deterministic settings, SVG figures, and the two recorders.
+# Runs first in every kernel: the two recorders. Nothing heavy is imported here; torch and
+# matplotlib are configured through the environment and config files (see kernel_env).
 KERNEL_SETUP = r"""
 def __rnnbook_setup():
     import os, sys
@@ -302,24 +304,15 @@ def __rnnbook_setup():
         elif event in ("os.listdir", "os.scandir") and args and isinstance(args[0], str):
             opened.add(os.path.abspath(args[0]))
     sys.addaudithook(audit)
-    try:
-        import torch
-        torch.set_num_threads(2)
-    except ImportError:
-        pass
-    try:
-        import matplotlib
-        matplotlib.rcParams["svg.hashsalt"] = "rnnbook"
-        matplotlib.rcParams["svg.fonttype"] = "none"
-        from matplotlib_inline.backend_inline import set_matplotlib_formats
-        set_matplotlib_formats("svg")
-    except ImportError:
-        pass
     sys.setprofile(profile)
     return seen_code, opened
 __rnnbook_seen, __rnnbook_opened = __rnnbook_setup()
 del __rnnbook_setup
 """
+
+# Figures as SVG with stable ids and real text (smaller files); read when matplotlib loads.
+MATPLOTLIBRC = "svg.hashsalt: rnnbook\nsvg.fonttype: none\nfigure.max_open_warning: 0\n"
+IPYTHON_KERNEL_CONFIG = "c.InlineBackend.figure_formats = {'svg'}\nc.HistoryManager.enabled = False\n"
 
 # Runs last: report what the page used, as one JSON line on stdout.
 KERNEL_REPORT = r"""
@@ -474,30 +467,38 @@ def atomic_write(target: Path, data: bytes) -> None:
 # --------------------------------------------------------------------------- running a page
 
 
-def write_kernelspec(directory: Path) -> Path:
-    """A kernel spec that starts this interpreter (the venv's python) with ipykernel."""
-    spec_dir = directory / KERNEL_NAME
+def write_kernel_files(directory: Path) -> Path:
+    """A kernel spec starting this interpreter (the venv's python) with ipykernel, plus the
+    IPython and matplotlib config the kernel reads; returns the folder holding them."""
     spec = {
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "rnnbook (build)",
         "language": "python",
     }
-    data = json.dumps(spec, indent=1).encode()
-    path = spec_dir / "kernel.json"
-    if not path.is_file() or path.read_bytes() != data:
-        atomic_write(path, data)
+    wanted = {
+        directory / KERNEL_NAME / "kernel.json": json.dumps(spec, indent=1),
+        directory / "ipython" / "profile_default" / "ipython_kernel_config.py": IPYTHON_KERNEL_CONFIG,
+        directory / "matplotlib" / "matplotlibrc": MATPLOTLIBRC,
+    }
+    for path, text in wanted.items():
+        data = text.encode("utf-8")
+        if not path.is_file() or path.read_bytes() != data:
+            atomic_write(path, data)
     return directory
 
 
-def kernel_env() -> dict[str, str]:
+def kernel_env(kernel_dir: Path) -> dict[str, str]:
+    """The kernel's environment: deterministic hashing, 2 torch threads, SVG figures."""
     env = dict(os.environ)
     env.update(
         PYTHONHASHSEED="0",
         SOURCE_DATE_EPOCH="0",
         OMP_NUM_THREADS="2",
+        MKL_NUM_THREADS="2",
         MPLBACKEND="module://matplotlib_inline.backend_inline",
+        MATPLOTLIBRC=str(kernel_dir / "matplotlib"),
+        IPYTHONDIR=str(kernel_dir / "ipython"),
         PYDEVD_DISABLE_FILE_VALIDATION="1",
-        JUPYTER_PLATFORM_DIRS="1",
     )
     return env
 
@@ -575,12 +576,12 @@ class Executor:
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-        spec_dirs = write_kernelspec(self.cache_dir / "kernels")
-        ksm = KernelSpecManager(kernel_dirs=[str(spec_dirs)], ensure_native_kernel=False)
+        kernel_dir = write_kernel_files(self.cache_dir / "kernels")
+        ksm = KernelSpecManager(kernel_dirs=[str(kernel_dir)], ensure_native_kernel=False)
         # IPC sockets in the cache folder: no TCP ports, and no unencrypted-TCP warning.
+        ipc = kernel_dir / f"ipc-{os.getpid()}-{time.monotonic_ns()}"
         km = KernelManager(
-            kernel_name=KERNEL_NAME, kernel_spec_manager=ksm, transport="ipc",
-            ip=str(self.cache_dir / "kernels" / f"ipc-{os.getpid()}-{time.monotonic_ns()}"),
+            kernel_name=KERNEL_NAME, kernel_spec_manager=ksm, transport="ipc", ip=str(ipc),
         )
         nb = nbformat.v4.new_notebook()
         nb.cells = [nbformat.v4.new_code_cell(KERNEL_SETUP)]
@@ -593,7 +594,7 @@ class Executor:
         deadline = time.monotonic() + self.timeout
         current = cells[0].line
         try:
-            with client.setup_kernel(env=kernel_env(), cwd=str(self.root)):
+            with client.setup_kernel(env=kernel_env(kernel_dir), cwd=str(self.root)):
                 for index, nb_cell in enumerate(nb.cells):
                     is_page_cell = 0 < index <= len(cells)
                     if is_page_cell:
@@ -617,6 +618,11 @@ class Executor:
             ) from None
         except DeadKernelError as error:
             raise ExecutionError(path, current, f"kernel died while running this cell: {error}") from None
+        finally:
+            if km.has_kernel:  # nbclient leaves a kernel manager it was given running
+                km.shutdown_kernel(now=False)
+            for socket in kernel_dir.glob(ipc.name + "-*"):
+                socket.unlink(missing_ok=True)
         text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("output_type") == "stream")
         return json.loads(text.strip().splitlines()[-1])
 

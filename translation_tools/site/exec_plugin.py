@@ -1,0 +1,286 @@
+"""MkDocs plugin ``rnnbook-execute``: run the pages' code (cached), expose outputs, add notebooks.
+
+Contract with the site plugin: ``page.meta["rnnbook_outputs"] = {fence_line: html}``; the site
+plugin appends each string right after the code fence that starts on that source line.
+Markup: ``div.cell-output`` holding ``pre.cell-output-text`` (stdout; ``.cell-output-stderr`` and
+``.cell-output-value`` for stderr and a final expression's value) and
+``figure.cell-output-figure > img`` (SVG files under ``assets/outputs/``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import get_relative_url
+
+from translation_tools.site.execute import (
+    ExecutionError,
+    Executor,
+    PageRun,
+    atomic_write,
+    code_cells,
+    default_cache_dir,
+    strip_ansi,
+)
+from translation_tools.site import notebooks as nbexport
+
+log = get_plugin_logger("rnnbook-execute")
+
+OUTPUT_DIR = "assets/outputs"
+CSS_NAME = "assets/rnnbook-execute.css"
+NOTEBOOK_DIR = "notebooks"
+BUTTON_TEXT = {
+    "vi": ("Tải notebook", "Xem notebook", "Tải notebook Jupyter của trang này"),
+    "en": ("Download notebook", "View notebook", "Download this page as a Jupyter notebook"),
+}
+FIGURE_ALT = {"vi": "Hình do mã phía trên vẽ", "en": "Figure drawn by the code above"}
+STYLE = """\
+.md-typeset .cell-output{margin:-.6em 0 1.2em;border-left:.2rem solid var(--md-accent-fg-color--transparent,#e0e0ff);padding-left:.6rem}
+.md-typeset .cell-output pre.cell-output-text{margin:.3em 0;font-size:.78em;background:none;box-shadow:none}
+.md-typeset .cell-output pre.cell-output-text>code{background:none;padding:.4em .2em;white-space:pre-wrap;overflow-wrap:anywhere}
+.md-typeset .cell-output pre.cell-output-stderr>code{color:var(--md-code-hl-number-color,#b00)}
+.md-typeset .cell-output figure.cell-output-figure{margin:.4em 0;text-align:left}
+.md-typeset .cell-output figure.cell-output-figure img{max-width:100%;height:auto;background:#fff}
+.md-typeset .cell-notebook{display:flex;gap:.5rem;flex-wrap:wrap;margin:.2em 0 1em}
+.md-typeset .cell-notebook .md-button{font-size:.7rem;padding:.3em 1em}
+"""
+
+
+class ExecuteConfig(Config):
+    enabled = c.Type(bool, default=True)
+    cache_dir = c.Type(str, default=".cache/execution")
+    timeout = c.Type((int, float), default=300)
+    notebooks = c.Type(bool, default=True)
+    edition = c.Type(str, default="")
+
+
+def edition_of(config: Any, configured: str) -> str:
+    """``vi`` or ``en``: this plugin's option, else the site plugin's ``edition``, else the theme."""
+    if configured:
+        return configured
+    for name, plugin in config.plugins.items():
+        value = getattr(plugin, "config", {}).get("edition") if hasattr(plugin, "config") else None
+        if isinstance(value, str) and value in ("vi", "en") and name != "rnnbook-execute":
+            return value
+    language = str(config.theme.get("language") or "vi")
+    return "en" if language.startswith("en") else "vi"
+
+
+class ExecutePlugin(BasePlugin[ExecuteConfig]):
+    """Executes each page's Python cells in one kernel per page, with a content-hash cache."""
+
+    def on_config(self, config):
+        self.root = Path(config.config_file_path or ".").resolve().parent
+        self.docs_dir = Path(config.docs_dir).resolve()
+        self.edition = edition_of(config, self.config.edition)
+        self.enabled = self.config.enabled and os.environ.get("RNNBOOK_EXECUTE", "1") != "0"
+        self.cache_dir = default_cache_dir(self.root, self.config.cache_dir)
+        self.runs: dict[str, PageRun] = {}
+        self.assets: dict[str, bytes] = {}
+        self.notebook_data: dict[str, bytes] = {}
+        jupyter = config.plugins.get("mkdocs-jupyter")
+        if jupyter is not None:
+            # One render cache per edition: each build evicts the entries it did not use.
+            jupyter.config["cache_dir"] = str(self.root / ".cache" / "mkdocs-jupyter" / self.edition)
+        if CSS_NAME not in config.extra_css:
+            config.extra_css.append(CSS_NAME)
+        return config
+
+    def on_files(self, files: Files, config):
+        if not self.enabled:
+            return files
+        from translation_tools.parse import FormatError, parse
+
+        executor = Executor(self.root, self.cache_dir, float(self.config.timeout))
+        parsed = []
+        for file in list(files.documentation_pages()):
+            if not file.src_uri.endswith(".md") or file.abs_src_path is None:
+                continue
+            if file.generated_by is not None:
+                continue  # pages made by plugins (progress, glossary) have no code of their own
+            path = Path(file.abs_src_path)
+            display = self.display_path(path)
+            try:
+                doc = parse(file.content_string, display)
+            except FormatError as error:
+                raise PluginError(str(error)) from None
+            parsed.append((file, display, doc))
+        started, ran = time.perf_counter(), 0
+        for file, display, doc in parsed:
+            try:
+                run = executor.run_page(display, code_cells(doc, self.root))
+            except ExecutionError as error:
+                raise PluginError(str(error)) from None
+            self.runs[file.src_uri] = run
+            if run.executed:
+                ran += 1
+                log.info("executed %s (%d cells) in %.1f s", display, len(run.cells), run.seconds)
+        if ran:
+            log.info("executed %d of %d pages in %.1f s", ran, len(parsed), time.perf_counter() - started)
+        if self.config.notebooks:
+            self.add_notebooks(files, config, parsed)
+        return files
+
+    def display_path(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def add_notebooks(self, files: Files, config, parsed) -> None:
+        """Both notebooks of every page go into the site; this edition's one also as a page."""
+        docs = [doc for _, _, doc in parsed]
+        titles = {lang: nbexport.label_titles(docs, lang) for lang in nbexport.LANGS}
+        site_url = config.site_url or None
+        gen_dir = self.cache_dir / "notebooks" / self.edition
+        for file, _, doc in parsed:
+            cells = self.runs[file.src_uri].cells
+            for lang in nbexport.LANGS:
+                nb = nbexport.build_notebook(doc, file.src_uri, cells, lang, titles[lang], site_url)
+                data = nbexport.notebook_bytes(nb)
+                self.notebook_data[nbexport.notebook_name(file.src_uri, lang)] = data
+                if lang != self.edition:
+                    continue
+                view_uri = f"{NOTEBOOK_DIR}/{nbexport.notebook_name(file.src_uri, lang)}"
+                source = gen_dir / view_uri
+                nbexport.write_if_changed(source, data)
+                if files.get_file_from_path(view_uri) is None:
+                    # A real src_dir (not File.generated): mkdocs-jupyter's NotebookFile wrapper
+                    # recomputes abs_src_path from src_dir.
+                    view = File(view_uri, src_dir=str(gen_dir), dest_dir=config.site_dir,
+                                use_directory_urls=config.use_directory_urls,
+                                inclusion=InclusionLevel.NOT_IN_NAV)
+                    view.edit_uri = None
+                    files.append(view)
+
+    # ----------------------------------------------------------------- pages
+
+    def is_notebook_view(self, page) -> bool:
+        return page.file.src_uri.startswith(NOTEBOOK_DIR + "/") and page.file.src_uri.endswith(".ipynb")
+
+    def on_page_markdown(self, markdown, page, config, files):
+        if self.is_notebook_view(page):
+            page.meta.setdefault("search", {"exclude": True})
+            return markdown
+        run = self.runs.get(page.file.src_uri)
+        if run is None or not run.cells:
+            return markdown
+        page.meta["rnnbook_outputs"] = {
+            cell.line: self.render(cell.outputs, page.url) for cell in run.cells if cell.outputs
+        }
+        return markdown
+
+    def render(self, outputs: list[dict[str, Any]], page_url: str) -> str:
+        """HTML for one cell's outputs (raw HTML block, blank lines around it)."""
+        parts = []
+        for out in outputs:
+            kind = out.get("output_type")
+            if kind == "stream":
+                cls = "cell-output-text" + (" cell-output-stderr" if out.get("name") == "stderr" else "")
+                parts.append(text_block(out.get("text", ""), cls))
+            elif kind in ("execute_result", "display_data"):
+                parts.append(self.render_data(out.get("data", {}), kind, page_url))
+            elif kind == "error":
+                parts.append(text_block("\n".join(out.get("traceback", [])), "cell-output-text cell-output-stderr"))
+        body = "".join(p for p in parts if p)
+        return f'\n\n<div class="cell-output">{body}</div>\n\n' if body else ""
+
+    def render_data(self, data: dict[str, Any], kind: str, page_url: str) -> str:
+        for mime, ext in (("image/svg+xml", "svg"), ("image/png", "png")):
+            if mime in data:
+                content = data[mime]
+                content = "".join(content) if isinstance(content, list) else content
+                raw = content.encode("utf-8") if ext == "svg" else base64_bytes(content)
+                name = f"{OUTPUT_DIR}/{hashlib.sha256(raw).hexdigest()[:20]}.{ext}"
+                self.assets[name] = raw
+                src = get_relative_url(name, page_url)
+                alt = FIGURE_ALT[self.edition]
+                return (f'<figure class="cell-output-figure"><img src="{html.escape(src)}" '
+                        f'alt="{alt}" loading="lazy"></figure>')
+        text = data.get("text/plain")
+        if text is None:
+            return ""
+        text = "".join(text) if isinstance(text, list) else text
+        cls = "cell-output-text" + (" cell-output-value" if kind == "execute_result" else "")
+        return text_block(text, cls)
+
+    def on_page_content(self, content, page, config, files):
+        if not self.enabled or not self.config.notebooks or self.is_notebook_view(page):
+            return content
+        name = nbexport.notebook_name(page.file.src_uri, self.edition)
+        if name not in self.notebook_data:
+            return content
+        download, view, title = BUTTON_TEXT[self.edition]
+        href = get_relative_url(name, page.url)
+        view_file = files.get_file_from_path(f"{NOTEBOOK_DIR}/{name}")
+        view_link = ""
+        if view_file is not None and view_file.url != getattr(page.file, "url", None):
+            view_link = (f'<a class="md-button cell-notebook-view" '
+                         f'href="{html.escape(get_relative_url(view_file.url, page.url))}">{view}</a>')
+        bar = (f'<p class="cell-notebook"><a class="md-button cell-notebook-download" '
+               f'href="{html.escape(href)}" download title="{title}">{download}</a>{view_link}</p>')
+        match = re.search(r"</h1>", content)
+        if match:
+            return content[: match.end()] + bar + content[match.end():]
+        return bar + content
+
+    def on_post_page(self, output, page, config):
+        if self.is_notebook_view(page):
+            return self.lighten_notebook_page(output, page)
+        return output
+
+    def lighten_notebook_page(self, output: str, page) -> str:
+        """mkdocs-jupyter inlines ~0.5 MB of CSS and loads MathJax from a CDN: share the CSS as a
+        file and drop the remote script, so the site stays light and offline."""
+        def share(match: re.Match[str]) -> str:
+            css = match.group(1)
+            if len(css) < 4096:
+                return match.group(0)
+            raw = css.encode("utf-8")
+            name = f"{OUTPUT_DIR}/nb-{hashlib.sha256(raw).hexdigest()[:16]}.css"
+            self.assets[name] = raw
+            return f'<link rel="stylesheet" href="{get_relative_url(name, page.url)}">'
+
+        output = re.sub(r'<style type="text/css">(.*?)</style>', share, output, flags=re.S)
+        output = re.sub(r'<script[^>]+src="(?:https?:)?//[^"]*"[^>]*>\s*</script>', "", output)
+        # nbconvert's Mermaid loader imports from a CDN; the book has no Mermaid in notebooks.
+        output = re.sub(r"<script\b[^>]*>(?:(?!</script>).)*?import\(\s*[\"']https?://.*?</script>",
+                        "", output, flags=re.S)
+        return output
+
+    def on_post_build(self, config):
+        site = Path(config.site_dir)
+        atomic_write(site / CSS_NAME, STYLE.encode("utf-8"))
+        for name, raw in self.assets.items():
+            target = site / name
+            if not target.is_file():
+                atomic_write(target, raw)
+        for name, data in self.notebook_data.items():
+            atomic_write(site / name, data)
+
+
+def text_block(text: str, cls: str) -> str:
+    text = strip_ansi(text)
+    text = "\n".join(line.rsplit("\r", 1)[-1] for line in text.split("\n"))  # progress bars
+    text = text.rstrip("\n")
+    if not text:
+        return ""
+    return f'<pre class="{cls}"><code>{html.escape(text, quote=False)}</code></pre>'
+
+
+def base64_bytes(content: str) -> bytes:
+    import base64
+
+    return base64.b64decode(content)

@@ -1,0 +1,214 @@
+"""Export each page as a Jupyter notebook per language, code cells carrying their cached outputs.
+
+Run ``python -m translation_tools.site.notebooks docs --out notebooks`` (``make notebooks``) to
+write ``<out>/<page>.vi.ipynb`` and ``<page>.en.ipynb`` for every page of the book.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import posixpath
+import re
+import sys
+from pathlib import Path
+from typing import Any, Iterable
+
+from translation_tools.site.execute import (
+    Cell,
+    ExecutionError,
+    Executor,
+    atomic_write,
+    code_cells,
+    default_cache_dir,
+    fence_language,
+    PYTHON_INFOS,
+)
+
+LANGS = ("vi", "en")
+ROLE_LINE_RE = re.compile(r"^:(label|eqlabel|width):`[^`]*`\s*$")
+NUMREF_RE = re.compile(r":numref:`([^`]+)`")
+EQREF_RE = re.compile(r":eqref:`([^`]+)`")
+CITE_RE = re.compile(r":cite:`([^`]+)`")
+INLINE_ROLE_RE = re.compile(r":(label|eqlabel|width):`[^`]*`")
+IMAGE_RE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)(\s+\"[^\"]*\")?\)")
+CONTRIBUTORS_TITLE = {"vi": "Những người thực hiện", "en": "Contributors"}
+UNTRANSLATED_NOTE = {"vi": " *(chưa dịch)*", "en": ""}
+
+
+def notebook_name(src_uri: str, lang: str) -> str:
+    """``chapter_rnn/rnn.md`` -> ``chapter_rnn/rnn.vi.ipynb``."""
+    stem = src_uri[:-3] if src_uri.endswith(".md") else src_uri
+    return f"{stem}.{lang}.ipynb"
+
+
+def label_titles(docs: Iterable[Any], lang: str) -> dict[str, str]:
+    """``label -> title`` for labels attached to a heading or figure, in one language."""
+    titles: dict[str, str] = {}
+    for doc in docs:
+        previous = None
+        for block in doc.blocks:
+            if block.kind == "label" and previous is not None:
+                text = segment_text(previous, lang) if previous.kind == "segment" else previous.text
+                title = text.strip().split("\n")[0].lstrip("#").strip()
+                caption = re.match(r"!\[([^\]]*)\]", title)
+                for name in re.findall(r":label:`([^`]+)`", block.text):
+                    titles[name] = caption.group(1) if caption else title
+            if block.kind not in ("blank", "label"):
+                previous = block
+    return titles
+
+
+def segment_text(block: Any, lang: str) -> str:
+    if lang == "en" or block.state == "untranslated" or not block.translation.strip():
+        return block.english
+    return block.translation
+
+
+def prose(text: str, lang: str, titles: dict[str, str], page_dir: str, site_url: str | None) -> str:
+    """Markdown a notebook can show: the book's roles replaced by plain text, images absolute."""
+    text = "\n".join(line for line in text.split("\n") if not ROLE_LINE_RE.match(line.strip()))
+    text = NUMREF_RE.sub(lambda m: f"“{titles.get(m.group(1), m.group(1))}”", text)
+    text = EQREF_RE.sub(lambda m: f"({m.group(1)})", text)
+    text = CITE_RE.sub(lambda m: "[" + ", ".join(k.strip() for k in m.group(1).split(",")) + "]", text)
+    text = INLINE_ROLE_RE.sub("", text)
+    if site_url:
+        def absolute(match: re.Match[str]) -> str:
+            target = match.group(2)
+            if re.match(r"^[a-z]+:|^/|^#", target):
+                return match.group(0)
+            resolved = posixpath.normpath(posixpath.join(page_dir, target))
+            return f"{match.group(1)}{site_url.rstrip('/')}/{resolved}{match.group(3) or ''})"
+        text = IMAGE_RE.sub(absolute, text)
+    return text
+
+
+def build_notebook(
+    doc: Any, src_uri: str, cells: list[Cell], lang: str,
+    titles: dict[str, str] | None = None, site_url: str | None = None,
+) -> Any:
+    """The page as a notebook in ``lang``: prose as Markdown cells, code with outputs."""
+    import nbformat
+
+    titles = titles or {}
+    page_dir = posixpath.dirname(src_uri)
+    by_line = {cell.line: cell for cell in cells}
+    nb_cells: list[Any] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        text = "\n\n".join(p.strip("\n") for p in pending if p.strip()).strip()
+        pending.clear()
+        if text:
+            nb_cells.append(nbformat.v4.new_markdown_cell(text, id=f"{lang}-md-{len(nb_cells)}"))
+
+    for block in doc.blocks:
+        kind = block.kind
+        if kind == "segment":
+            text = segment_text(block, lang)
+            if lang == "vi" and block.state == "untranslated" and block.role == "paragraph":
+                text += UNTRANSLATED_NOTE[lang]
+            pending.append(prose(text, lang, titles, page_dir, site_url))
+        elif kind == "code" and block.start in by_line:
+            flush()
+            cell = by_line[block.start]
+            count = len([c for c in nb_cells if c.cell_type == "code"]) + 1
+            code = nbformat.v4.new_code_cell(cell.source, id=f"{lang}-code-{block.start}")
+            code.execution_count = count
+            code.outputs = [nbformat.from_dict(o) for o in cell.outputs]
+            for out in code.outputs:
+                if out.get("output_type") == "execute_result":
+                    out["execution_count"] = count
+            nb_cells.append(code)
+        elif kind == "code":
+            pending.append(block.text)
+        elif kind in ("math", "other"):
+            pending.append(prose(block.text, lang, titles, page_dir, site_url))
+        elif kind == "toc":
+            entries = getattr(block, "toc_entries", [])
+            links = [f"- [{entry}]({notebook_name(entry + '.md', lang).rsplit('/', 1)[-1]})"
+                     if "/" not in entry else f"- [{entry}]({notebook_name(entry + '.md', lang)})"
+                     for entry in entries]
+            pending.append("\n".join(links))
+        elif kind == "contributors" and doc.contributors:
+            names = "\n".join(f"* {name}" for name in doc.contributors)
+            pending.append(f"## {CONTRIBUTORS_TITLE[lang]}\n\n{names}")
+    flush()
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = nb_cells
+    nb.metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+        "rnnbook": {"source": f"docs/{src_uri}", "lang": lang},
+    }
+    nbformat.validate(nb)
+    return nb
+
+
+def notebook_bytes(nb: Any) -> bytes:
+    import nbformat
+
+    return (nbformat.writes(nb) + "\n").encode("utf-8")
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Atomic write that leaves an identical file alone (so mtime-based watchers stay quiet)."""
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    atomic_write(path, data)
+    return True
+
+
+def export(docs_dir: Path, out_dir: Path, root: Path, site_url: str | None = None,
+           timeout: float = 300.0) -> list[Path]:
+    """Execute (or recall) every page and write both notebooks of each; returns the paths."""
+    from translation_tools.parse import parse_file
+
+    executor = Executor(root, default_cache_dir(root), timeout)
+    pages = sorted(p for p in docs_dir.rglob("*.md") if p.is_file())
+    parsed = []
+    for page in pages:
+        src_uri = page.relative_to(docs_dir).as_posix()
+        display = page.relative_to(root).as_posix() if page.is_relative_to(root) else str(page)
+        parsed.append((src_uri, display, parse_file(page, display)))
+    written = []
+    titles = {lang: label_titles([doc for _, _, doc in parsed], lang) for lang in LANGS}
+    for src_uri, display, doc in parsed:
+        cells = code_cells(doc, root)
+        run = executor.run_page(display, cells)
+        for lang in LANGS:
+            nb = build_notebook(doc, src_uri, run.cells, lang, titles[lang], site_url)
+            target = out_dir / notebook_name(src_uri, lang)
+            write_if_changed(target, notebook_bytes(nb))
+            written.append(target)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m translation_tools.site.notebooks",
+        description="Write every page of the book as a Vietnamese and an English notebook.",
+    )
+    parser.add_argument("docs", type=Path, help="the docs folder (e.g. docs)")
+    parser.add_argument("--out", type=Path, default=Path("notebooks"), help="output folder")
+    parser.add_argument("--site-url", default=None, help="make image links absolute to this site")
+    parser.add_argument("--timeout", type=float, default=300.0, help="per-page time limit, seconds")
+    args = parser.parse_args(argv)
+    from translation_tools.parse import FormatError
+
+    if not args.docs.is_dir():
+        print(f"{args.docs}:1: not a folder; pass the book's docs folder, e.g. `docs`", file=sys.stderr)
+        return 2
+    root = Path.cwd()
+    try:
+        paths = export(args.docs.resolve(), args.out, root.resolve(), args.site_url, args.timeout)
+    except (ExecutionError, FormatError) as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    print(f"wrote {len(paths)} notebooks to {args.out}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
