@@ -279,6 +279,10 @@ class _Scanner:
             if all(piece[0] in _MARKER_FIRST and self.is_marker(piece) for piece in pieces):
                 self.add(Block("marker", i + 1, j + 1, self.text(i, j)))
                 return j + 1
+        if stripped[i][4:].lstrip()[:8].lower() == "removed:":
+            # A translation whose English vanished in an update (see scaffold.py): kept, not a segment.
+            self.add(Block("comment", i + 1, j + 1, self.text(i, j)))
+            return j + 1
         return self.segment(i, j)
 
     def is_marker(self, text: str) -> bool:
