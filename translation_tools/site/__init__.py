@@ -1,0 +1,1 @@
+"""The MkDocs side of the book: editions, references, credits, search, execution."""

@@ -1,0 +1,74 @@
+"""BibTeX entries for ``:cite:`` (parsed with pybtex) and the references list of a page."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from dataclasses import dataclass
+
+_CACHE: dict[tuple[str, float], dict[str, Entry]] = {}
+AND = {"vi": "và", "en": "and"}
+ET_AL = {"vi": "và cộng sự", "en": "et al."}
+
+
+@dataclass(slots=True)
+class Entry:
+    key: str
+    last_names: list[str]
+    year: str
+    title: str
+    venue: str
+
+    def short(self, edition: str) -> str:
+        """"Hochreiter và Schmidhuber, 1997" / "Cho et al., 2014"."""
+        names = self.last_names or ["?"]
+        if len(names) == 1:
+            who = names[0]
+        elif len(names) == 2:
+            who = f"{names[0]} {AND[edition]} {names[1]}"
+        else:
+            who = f"{names[0]} {ET_AL[edition]}"
+        return f"{who}, {self.year}" if self.year else who
+
+    def full_html(self, edition: str) -> str:
+        parts = [html.escape(", ".join(self.last_names) or "?")]
+        if self.year:
+            parts[0] += f" ({html.escape(self.year)})"
+        parts.append(f"<em>{html.escape(self.title)}</em>" if self.title else "")
+        if self.venue:
+            parts.append(html.escape(self.venue))
+        return ". ".join(part for part in parts if part) + "."
+
+
+def anchor(key: str) -> str:
+    return "ref-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
+
+
+def _latex_to_text(value: str) -> str:
+    try:
+        from pybtex.richtext import Text
+
+        return str(Text.from_latex(value))
+    except Exception:  # malformed LaTeX in a field: show it without braces
+        return value.replace("{", "").replace("}", "")
+
+
+def load(path: str) -> dict[str, Entry]:
+    """Entries of a .bib file by key; {} when the file does not exist. Cached by mtime."""
+    if not os.path.exists(path):
+        return {}
+    key = (path, os.path.getmtime(path))
+    if key not in _CACHE:
+        from pybtex.database import parse_file
+
+        data = parse_file(path, bib_format="bibtex")
+        entries = {}
+        for name, item in data.entries.items():
+            people = item.persons.get("author") or item.persons.get("editor") or []
+            last = [_latex_to_text(" ".join(person.prelast_names + person.last_names)) for person in people]
+            fields = item.fields
+            venue = fields.get("journal") or fields.get("booktitle") or fields.get("publisher") or fields.get("howpublished") or ""
+            entries[name] = Entry(name, last, fields.get("year", ""), _latex_to_text(fields.get("title", "")), _latex_to_text(venue))
+        _CACHE[key] = entries
+    return _CACHE[key]

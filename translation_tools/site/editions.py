@@ -1,0 +1,328 @@
+"""One page of the book as the Markdown of one edition (vi or en), from the parsed document.
+
+The Vietnamese edition shows each translation with its English original a click
+away, or the English marked "chưa dịch" with an edit link; the English edition
+shows the English. Code, math, labels and toc blocks are shared by both.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from translation_tools.document import OUTDATED, UNTRANSLATED, Block, Segment
+from translation_tools.site import bib
+from translation_tools.site.book import FIGURE, HEADING, Book, BookError, PageInfo, edition_text, heading_of
+from translation_tools.site.mathml import MathError, to_mathml
+
+UI = {
+    "vi": {
+        "badge": "chưa dịch",
+        "translate": "Dịch đoạn này",
+        "toggle": "EN",
+        "toggle_title": "Xem bản gốc tiếng Anh",
+        "outdated": "Bản gốc tiếng Anh của đoạn này đã thay đổi sau khi được dịch; bản dịch có thể chưa cập nhật.",
+        "show_all": "Hiện bản gốc tiếng Anh",
+        "hide_all": "Ẩn bản gốc tiếng Anh",
+    },
+    "en": {"monolingual": "This page exists only in Vietnamese."},
+}
+ROLE_OR_CODE = re.compile(r":(?P<role>numref|eqref|cite|ref):`(?P<value>[^`]*)`|(?P<tick>`+)[^`].*?(?P=tick)", re.DOTALL)
+CUSTOM_TEXT = re.compile(r"(?P<text>.*?)\s*<(?P<name>[^>]+)>\s*$", re.DOTALL)
+
+
+@dataclass
+class Context:
+    """Everything the rendering of one page in one edition needs."""
+
+    book: Book
+    info: PageInfo
+    edition: str
+    edit_url: str | None  # the page's source in the web editor, without #L
+    outputs: dict = field(default_factory=dict)
+    bibliography: dict = field(default_factory=dict)
+    cited: list[str] = field(default_factory=list)
+    report: object = None  # report(message) instead of failing on an unknown label
+
+
+def render(ctx: Context) -> str:
+    """The page's Markdown in ``ctx.edition``."""
+    pieces: list[str] = []
+    blocks = ctx.info.doc.blocks
+    switch = ctx.edition == "vi" and any(seg.state != UNTRANSLATED for seg in ctx.info.doc.segments())
+    for index, block in enumerate(blocks):
+        piece = _block(ctx, index, block)
+        if piece is None:
+            continue
+        pieces.append(piece.strip("\n"))
+        if switch and heading_of(block, "vi") is not None:
+            pieces.append(
+                f'<button type="button" id="tt-show-all" class="tt-show-all" aria-pressed="false" '
+                f'data-show="{UI["vi"]["show_all"]}" data-hide="{UI["vi"]["hide_all"]}">{UI["vi"]["show_all"]}</button>'
+            )
+            switch = False
+    references = references_html(ctx)
+    if references:
+        pieces.append(references)
+    text = "\n\n".join(pieces) + "\n"
+    if ctx.edition == "en" and ctx.info.doc.monolingual:
+        note = f'<p class="tt-monolingual-note" lang="en">{UI["en"]["monolingual"]}</p>'
+        text = f'{note}\n\n<div class="tt-monolingual" lang="vi" markdown="1">\n\n{text}\n</div>\n'
+    return text
+
+
+def _block(ctx: Context, index: int, block: Block) -> str | None:
+    kind = block.kind
+    if kind == "segment":
+        return _segment(ctx, index, block)  # type: ignore[arg-type]
+    if kind == "code":
+        return block.text.rstrip("\n") + "\n\n" + (ctx.outputs.get(block.start) or "")
+    if kind == "math":
+        return _math(ctx, index, block)
+    if kind == "toc":
+        return _toc(ctx, block)
+    if kind == "other":
+        return _other(ctx, index, block)
+    return None  # blank lines, labels (attached to their target), comments, contributors
+
+
+# --- segments ----------------------------------------------------------------
+
+
+def _segment(ctx: Context, index: int, seg: Segment) -> str:
+    if heading_of(seg, ctx.edition) is not None:
+        return _heading(ctx, index, seg)
+    if seg.role == "figure" and FIGURE.match(seg.english.strip()):
+        return _figure(ctx, index, seg)
+    vi = ctx.edition == "vi"
+    label = _label(ctx, index)
+    attrs = f' id="{label}"' if label else ""
+    caption = _table_caption(ctx, index)
+    if not vi:
+        body = _refs(ctx, seg.english, seg, seg.english_start)
+        return f'<div class="tt-seg"{attrs} markdown="1">\n\n{caption}{body}\n\n</div>' if attrs else caption + body
+    if seg.state == UNTRANSLATED:
+        body = _refs(ctx, seg.english, seg, seg.english_start, "en")
+        return (
+            f'<div class="tt-seg tt-untranslated" lang="en" id="{label or f"tt-L{seg.slot_start}"}" markdown="1">\n\n'
+            f"{caption}{body}\n\n{_untranslated_note(ctx, seg)}\n\n</div>"
+        )
+    body = _refs(ctx, seg.translation, seg, seg.slot_start)
+    english = _refs(ctx, seg.english, seg, seg.english_start, "en")
+    outdated = seg.state == OUTDATED
+    classes = "tt-seg tt-outdated" if outdated else "tt-seg"
+    notice = f'<p class="tt-outdated-note">{UI["vi"]["outdated"]}</p>\n\n' if outdated else ""
+    return (
+        f'<div class="{classes}"{attrs} markdown="1">\n\n{caption}{body}\n\n{notice}'
+        f"{_original(english, open_=outdated)}\n\n</div>"
+    )
+
+
+def _original(english: str, open_: bool = False) -> str:
+    """The English original in a <details>, closed unless asked."""
+    return (
+        f'<details class="tt-orig" lang="en" data-search-exclude="1"{" open" if open_ else ""} markdown="1">\n'
+        f'<summary class="tt-toggle" title="{UI["vi"]["toggle_title"]}">{UI["vi"]["toggle"]}</summary>\n\n'
+        f"{english}\n\n</details>"
+    )
+
+
+def _untranslated_note(ctx: Context, seg: Segment) -> str:
+    link = ""
+    if ctx.edit_url:
+        href = html.escape(f"{ctx.edit_url}#L{seg.slot_start}")
+        link = f' <a class="tt-edit" href="{href}" data-line="{seg.slot_start}">{UI["vi"]["translate"]}</a>'
+    return f'<p class="tt-untranslated-note" lang="vi"><span class="tt-badge">{UI["vi"]["badge"]}</span>{link}</p>'
+
+
+def _heading(ctx: Context, index: int, seg: Segment) -> str:
+    level, text = heading_of(seg, ctx.edition)
+    vi = ctx.edition == "vi"
+    untranslated = vi and seg.state == UNTRANSLATED
+    line_base = seg.english_start if (not vi or untranslated) else seg.slot_start
+    text = _refs(ctx, text, seg, line_base, "en" if untranslated else None)
+    attrs = []
+    label = _label(ctx, index)
+    if label:
+        attrs.append(f"#{label}")
+    elif untranslated:
+        attrs.append(f"#tt-L{seg.slot_start}")
+    if untranslated:
+        attrs += ['lang="en"', ".tt-untranslated"]
+    line = "#" * level + " " + _numbered(ctx, index, text) + (" { " + " ".join(attrs) + " }" if attrs else "")
+    if not vi:
+        return line
+    if untranslated:
+        return f"{line}\n\n{_untranslated_note(ctx, seg)}"
+    english = heading_of(seg, "en")[1]
+    notice = f'\n\n<p class="tt-outdated-note">{UI["vi"]["outdated"]}</p>' if seg.state == OUTDATED else ""
+    return (f'{line}\n\n<p class="tt-orig tt-orig-heading" lang="en" data-search-exclude="1" hidden markdown="span">'
+            f"{_refs(ctx, english, seg, seg.english_start, 'en')}</p>{notice}")
+
+
+def _numbered(ctx: Context, index: int, text: str) -> str:
+    number = ctx.info.numbers.get(index, (None, None))[1]
+    return f"{number}. {text}" if number else text
+
+
+def _figure(ctx: Context, index: int, seg: Segment) -> str:
+    vi = ctx.edition == "vi"
+    untranslated = vi and seg.state == UNTRANSLATED
+    source = edition_text(seg, ctx.edition).strip()
+    match = FIGURE.match(source) or FIGURE.match(seg.english.strip())
+    english = FIGURE.match(seg.english.strip())
+    caption = _refs(ctx, match.group("caption"), seg, seg.english_start if not vi or untranslated else seg.slot_start,
+                    "en" if untranslated else None)
+    label = _label(ctx, index)
+    number = ctx.info.numbers.get(index, (None, None))[1]
+    width = ctx.info.attached.get(index, {}).get("width", (None, 0))[0]
+    image_attrs = f'{{ width="{html.escape(width)}" }}' if width else (match.group("attrs") or "")
+    alt = re.sub(r"[*_`\[\]]", "", match.group("caption")).replace('"', "'")
+    name = {"vi": "Hình", "en": "Figure"}[ctx.edition]
+    prefix = f'<span class="tt-fignum">{name} {number}:</span> ' if number else ""
+    figure_attrs = f' id="{label}"' if label else (f' id="tt-L{seg.slot_start}"' if untranslated else "")
+    lang = ' lang="en"' if untranslated else ""
+    classes = "tt-figure tt-untranslated" if untranslated else "tt-figure"
+    parts = [
+        f'<figure class="{classes}"{figure_attrs}{lang} markdown="1">',
+        f"![{alt}]({match.group('src')}){image_attrs}",
+        f'<figcaption markdown="span">{prefix}{caption}</figcaption>',
+    ]
+    if untranslated:
+        parts.append(_untranslated_note(ctx, seg))
+    elif vi:
+        parts.append(_original(_refs(ctx, english.group("caption"), seg, seg.english_start, "en"), open_=seg.state == OUTDATED))
+    parts.append("</figure>")
+    return "\n\n".join(parts)
+
+
+def _table_caption(ctx: Context, index: int) -> str:
+    kind, number = ctx.info.numbers.get(index, (None, None))
+    if kind != "table" or not number:
+        return ""
+    name = {"vi": "Bảng", "en": "Table"}[ctx.edition]
+    return f'<p class="tt-tabnum">{name} {number}</p>\n\n'
+
+
+def _label(ctx: Context, index: int) -> str | None:
+    directives = ctx.info.attached.get(index, {})
+    for key in ("label", "eqlabel"):
+        if key in directives:
+            return directives[key][0]
+    return None
+
+
+# --- other blocks --------------------------------------------------------------
+
+
+def _math(ctx: Context, index: int, block: Block) -> str:
+    latex = block.text.strip()
+    latex = latex[2:-2] if latex.endswith("$$") and len(latex) >= 4 else latex[2:]
+    try:
+        mathml = to_mathml(latex, display=True)
+    except MathError as error:
+        raise BookError(ctx.info.path, block.start, str(error)) from None
+    label = _label(ctx, index)
+    number = ctx.info.numbers.get(index, (None, None))[1]
+    attrs = f' id="{label}"' if label else ""
+    eqno = f'<span class="tt-eqno">({number})</span>' if number else ""
+    return f'<div class="tt-math"{attrs}>{mathml}{eqno}</div>'
+
+
+def _toc(ctx: Context, block: Block) -> str:
+    items = []
+    for src_uri, _numbered_flag in ctx.book.toc_entries(ctx.info):
+        child = ctx.book.pages[src_uri]
+        href = posixpath.relpath(src_uri, posixpath.dirname(ctx.info.src_uri) or ".")
+        items.append(f"- [{child.nav_title(ctx.edition)}]({href})")
+    return '<div class="tt-toc" markdown="1">\n\n' + "\n".join(items) + "\n\n</div>"
+
+
+def _other(ctx: Context, index: int, block: Block) -> str:
+    text = _refs(ctx, block.text.rstrip("\n"), block, block.start)
+    heading = HEADING.match(text.split("\n")[0])
+    if heading and text.startswith("#"):
+        first, _, rest = text.partition("\n")
+        label = _label(ctx, index)
+        attrs = f" {{ #{label} }}" if label else ""
+        first = "#" * len(heading.group(1)) + " " + _numbered(ctx, index, heading.group(2)) + attrs
+        text = first + ("\n" + rest if rest else "")
+    return text
+
+
+# --- inline references -----------------------------------------------------------
+
+
+def _refs(ctx: Context, text: str, block: Block, first_line: int, edition: str | None = None) -> str:
+    """Replace :numref:, :eqref:, :cite: outside code spans with Markdown links."""
+    edition = edition or ctx.edition
+
+    def replace(match: re.Match[str]) -> str:
+        role = match.group("role")
+        if role is None:
+            return match.group(0)
+        line = _line_of(block, match.group(0), first_line)
+        value = match.group("value").strip()
+        if role == "cite":
+            return _cite(ctx, value, line, edition)
+        custom = CUSTOM_TEXT.match(value)
+        name = custom.group("name").strip() if custom else value
+        target = ctx.book.labels.get(name)
+        if target is None and ctx.report is not None:
+            ctx.report(f"{ctx.info.path}:{line}: unknown label '{name}' in :{role}:")
+            return "??"
+        if target is None:
+            raise BookError(ctx.info.path, line, f"unknown label '{name}' in :{role}:: define it with :label:`{name}` or fix the name")
+        text = custom.group("text") if custom and custom.group("text") else target.text(edition)
+        return f"[{text}]({_href(ctx, target.src_uri, target.anchor)})"
+
+    return ROLE_OR_CODE.sub(replace, text)
+
+
+def _href(ctx: Context, src_uri: str, anchor: str | None) -> str:
+    fragment = f"#{anchor}" if anchor else ""
+    if src_uri == ctx.info.src_uri:
+        return fragment or "#"
+    return posixpath.relpath(src_uri, posixpath.dirname(ctx.info.src_uri) or ".") + fragment
+
+
+def _cite(ctx: Context, value: str, line: int, edition: str) -> str:
+    parts = []
+    for key in (key.strip() for key in value.split(",")):
+        if not key:
+            continue
+        entry = ctx.bibliography.get(key)
+        if entry is None and ctx.report is not None:
+            ctx.report(f"{ctx.info.path}:{line}: unknown citation key '{key}'")
+            parts.append(html.escape(key))
+            continue
+        if entry is None:
+            raise BookError(ctx.info.path, line, f"unknown citation key '{key}': add it to docs/references.bib or fix the key")
+        if key not in ctx.cited:
+            ctx.cited.append(key)
+        parts.append(f"[{entry.short(edition)}](#{bib.anchor(key)})")
+    return "(" + "; ".join(parts) + ")"
+
+
+def _line_of(block: Block, needle: str, first_line: int) -> int:
+    """The source line of ``needle`` in ``block``, searching from ``first_line``."""
+    lines = block.text.split("\n")
+    start = max(first_line - block.start, 0)
+    for offset, line in enumerate(lines[start:], start=start):
+        if needle in line:
+            return block.start + offset
+    for offset, line in enumerate(lines):
+        if needle.split("`")[0] in line:
+            return block.start + offset
+    return first_line
+
+
+def references_html(ctx: Context) -> str:
+    """The page's references list, in order of first citation."""
+    if not ctx.cited:
+        return ""
+    title = {"vi": "Tài liệu tham khảo", "en": "References"}[ctx.edition]
+    items = "".join(f'<li id="{bib.anchor(key)}">{ctx.bibliography[key].full_html(ctx.edition)}</li>' for key in ctx.cited)
+    return f'<section class="tt-references"><h2 id="tt-references">{title}</h2><ol>{items}</ol></section>'
