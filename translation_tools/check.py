@@ -57,6 +57,8 @@ def check_document(doc: Document, glossary: Glossary | None = None) -> list[Diag
             _check_contributors(block, report)
         elif block.kind == "other":
             _check_prose_block(block, glossary, report)
+        elif block.kind == "comment" and block.text.lstrip().startswith("<!-- removed:"):
+            report(block.start, WARNING, "a translation whose English was removed is kept here: reuse it, then delete the comment")
         elif block.kind == "marker" and _OUTDATED.fullmatch(block.text.strip()):
             report(block.start, WARNING, "outdated marker without an English comment above it: delete the line")
         elif block.kind == "label":
