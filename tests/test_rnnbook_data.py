@@ -239,3 +239,9 @@ def test_load_data_lm_shapes_and_split():
 def test_load_data_lm_rejects_bad_fraction():
     with pytest.raises(ValueError, match="val_fraction"):
         load_data_lm(max_tokens=1000, val_fraction=1.5)
+
+
+def test_loader_without_reshuffle_repeats_its_batches():
+    loader = SeqDataLoader(list(range(500)), 2, 5, reshuffle=False)
+    first, second = list(loader), list(loader)
+    assert all(torch.equal(a[0], b[0]) for a, b in zip(first, second))

@@ -68,13 +68,17 @@ def seq_data_iter_sequential(corpus, batch_size, num_steps, seed=None):
 
 # --8<-- [start:seq_data_loader]
 class SeqDataLoader:
-    """A re-iterable loader: each pass over it is one epoch of (X, Y) batches."""
+    """A re-iterable loader: each pass over it is one epoch of (X, Y) batches.
 
-    def __init__(self, corpus, batch_size, num_steps, random=False, seed=0):
+    With `reshuffle=False` every pass yields the same batches, which is
+    what an evaluation set needs to be comparable across epochs.
+    """
+
+    def __init__(self, corpus, batch_size, num_steps, random=False, seed=0, reshuffle=True):
         self.corpus = torch.as_tensor(corpus, dtype=torch.long)
         self.batch_size, self.num_steps = batch_size, num_steps
         self.sequential = not random
-        self.seed = seed
+        self.seed, self.reshuffle = seed, reshuffle
         self.epoch = 0
         self._iter_fn = seq_data_iter_random if random else seq_data_iter_sequential
         # Validate now, so a bad size fails here rather than mid-training.
@@ -84,7 +88,9 @@ class SeqDataLoader:
     def __iter__(self):
         # A new seed per epoch gives a new offset (and order) every epoch,
         # yet the whole run is repeatable from `seed`.
-        seed = None if self.seed is None else self.seed + self.epoch
+        seed = self.seed
+        if self.reshuffle and seed is not None:
+            seed += self.epoch
         self.epoch += 1
         return self._iter_fn(self.corpus, self.batch_size, self.num_steps, seed)
 
@@ -104,6 +110,6 @@ def load_data_lm(batch_size=32, num_steps=32, lang="vi", level="char", random=Fa
     train_iter = SeqDataLoader(corpus[:split], batch_size, num_steps, random)
     # The validation text is short; use fewer rows rather than refuse it.
     val_batch = min(batch_size, max(1, (len(corpus) - split - 1) // num_steps))
-    val_iter = SeqDataLoader(corpus[split:], val_batch, num_steps, random=False)
+    val_iter = SeqDataLoader(corpus[split:], val_batch, num_steps, random=False, reshuffle=False)
     return train_iter, val_iter, vocab
 # --8<-- [end:load_data_lm]
