@@ -154,3 +154,10 @@ def test_glossary_file_errors_point_at_the_entry(tmp_path):
     bad.write_text("- en: a\n  vi: b\n- en: c\n", encoding="utf-8")
     with pytest.raises(FormatError, match=r"glossary.yml:3: each glossary entry needs"):
         load_glossary(str(bad))
+
+
+def test_reference_syntax_quoted_in_code_is_code_not_a_reference():
+    english = "Lines such as `:label:` and `:eqlabel:` stay; see :numref:`sec_a`."
+    assert problems(english, "Các dòng như `:label:` và `:eqlabel:` được giữ; xem :numref:`sec_a`.") == []
+    found = only(english, "Các dòng như `:label:` và `:eqlabel:` được giữ.")
+    assert found[2].startswith("reference :numref:`sec_a`")

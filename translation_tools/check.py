@@ -197,12 +197,13 @@ def check_pages(docs: list[Document], glossary: Glossary | None = None, whole_bo
 
 
 def _unknown_references(docs: list[Document], defined: dict) -> list[Diagnostic]:
-    from translation_tools.mdtext import REFERENCE
+    from translation_tools.mdtext import REFERENCE, split_references
 
     out = []
     for doc in docs:
         for seg in doc.segments():
-            for kind, target in REFERENCE.findall(seg.english):
+            for reference in split_references(seg.english)[0]:
+                kind, target = REFERENCE.fullmatch(reference).groups()
                 if kind in ("numref", "eqref", "ref") and target not in defined:
                     out.append(Diagnostic(doc.path, seg.english_start, WARNING,
                                           f":{kind}:`{target}` refers to a label no page defines"))

@@ -74,11 +74,26 @@ class InlineParts:
     prose: str = ""
 
 
+_REFERENCE_OR_CODE = re.compile(REFERENCE.pattern + r"|(`+)[^`]+?\3(?!`)")
+
+
+def split_references(text: str) -> tuple[list[str], str]:
+    """References outside code spans, and the text with them blanked out."""
+    found: list[str] = []
+
+    def take(match: re.Match[str]) -> str:
+        if match.group(1) is None:
+            return match.group(0)  # a code span that merely looks like a reference
+        found.append(match.group(0))
+        return " "
+
+    return found, _REFERENCE_OR_CODE.sub(take, text)
+
+
 def inline_parts(text: str) -> InlineParts:
     """Split a segment into math, inline code, references, link targets and the prose left."""
     parts = InlineParts()
-    parts.references = [m.group(0) for m in REFERENCE.finditer(text)]
-    text = REFERENCE.sub(" ", text)
+    parts.references, text = split_references(text)
     masked, parts.math = mask_math(text)
     prose: list[str] = []
     for token in markdown().parse(masked):
@@ -102,7 +117,7 @@ def inline_parts(text: str) -> InlineParts:
 
 def plain_text(text: str) -> str:
     """Markdown stripped to readable words: no math, code, labels, references, URLs."""
-    text = REFERENCE.sub("", text)
+    text = split_references(text)[1]
     masked, _ = mask_math(text)
     out: list[str] = []
     for token in markdown().parse(masked):

@@ -38,6 +38,7 @@ _MARKER_TEXT = re.compile(
 _MARKER_FIRST = "=-PpBbKk"
 _BREAK_FIRST = "<`~$:#"
 _PLACEHOLDER = re.compile(r"\*\s*dịch\b[^*\n]*\*", re.IGNORECASE)
+_CODE_SPAN = re.compile(r"(`+)[^`]+?\1(?!`)")
 _LINK_TARGET = re.compile(r"\]\([^)\n]*\)")
 _WORD = re.compile(r"\w")
 _BULLET = re.compile(r"\s*[*+-](?!\*)(\s*)(.*)")
@@ -85,7 +86,9 @@ def placeholder_only(slot: str) -> bool:
 
 
 def has_placeholder(slot: str) -> bool:
-    return _PLACEHOLDER.search(unicodedata.normalize("NFC", slot)) is not None
+    """A ``*dịch … *`` placeholder outside inline code (a guide may quote one in backticks)."""
+    text = _CODE_SPAN.sub("", unicodedata.normalize("NFC", slot))
+    return _PLACEHOLDER.search(text) is not None
 
 
 def parse_file(path: str | os.PathLike[str], display: str | None = None) -> Document:
