@@ -1,11 +1,13 @@
 """Small helpers every chapter uses: seeding and picking a device."""
-import random
-
-import numpy as np
 import torch
 
 
 # --8<-- [start:set_seed]
+import random
+
+import numpy as np
+
+
 def set_seed(seed: int) -> None:
     """Seed every random number generator the book touches."""
     # Python, NumPy and PyTorch each keep their own generator,
