@@ -50,6 +50,11 @@ def check_document(doc: Document, glossary: Glossary | None = None) -> list[Diag
         out.append(Diagnostic(doc.path, line, severity, message))
 
     labels: dict[str, int] = {}
+    if doc.monolingual:
+        body_start = next((b.end + 1 for b in doc.blocks if b.kind == "front_matter"), 1)
+        text = "".join(b.text for b in doc.blocks if b.kind != "front_matter")
+        for line, _, title in empty_headings(text):
+            report(line + body_start - 1, WARNING, f"heading '{title}' has no text under it: write the section or remove it")
     for block in doc.blocks:
         if isinstance(block, Segment):
             _check_segment(block, glossary, report)
@@ -148,10 +153,34 @@ def _check_prose_block(block: Block, glossary: Glossary | None, report) -> None:
             for variant in term.forbidden:
                 if vietnamese_pattern(variant).search(text):
                     report(block.start, ERROR, f"forbidden rendering '{variant}': the glossary says '{term.vi}'")
+    for match in re.finditer(r"\]\(([^)\s]+) \"remote image\"\)", block.text):
+        report(block.start, WARNING, f"figure links to an image on another host ({match.group(1)}): "
+               "re-import with --images DIR holding a local copy, or draw the figure")
     for match in re.finditer(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)", block.text):
         if _REMOTE.match(match.group(1)):
             report(block.start, WARNING, f"image from another host ({match.group(1)}): the site loads nothing "
                    "from elsewhere; copy it into docs/img and link the copy")
+
+
+def empty_headings(text: str) -> list[tuple[int, int, str]]:
+    """(line, level, title) of headings with nothing under them before a same-or-higher heading or the end."""
+    headings: list[list] = []  # [line, level, title, has_content]
+    in_fence = False
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if re.match(r" {0,3}(`{3,}|~{3,})", line):
+            in_fence = not in_fence
+        heading = None if in_fence else re.match(r"(#{1,6})\s+(.*?)\s*#*\s*$", line)
+        if heading:
+            headings.append([number, len(heading.group(1)), heading.group(2), False])
+        elif stripped and headings and not stripped.startswith("<!--") and not stripped.startswith("---"):
+            headings[-1][3] = True
+    empty = []
+    for index, (number, level, title, has_content) in enumerate(headings):
+        following = headings[index + 1] if index + 1 < len(headings) else None
+        if not has_content and (following is None or following[1] <= level) and title != "Những người thực hiện":
+            empty.append((number, level, title))
+    return empty
 
 
 def _check_stray_close(text: str, first_line: int, report) -> None:
