@@ -28,3 +28,36 @@ def built_site(tmp_path_factory) -> Path:
     result = build_site(ROOT / "mkdocs.yml", site_dir)
     assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
     return site_dir
+
+
+def write_book(root: Path, files: dict[str, str], plugin: dict | None = None) -> Path:
+    """Write a small book (``files`` relative to ``root``) with a mkdocs.yml like the real one.
+
+    Same theme and Markdown extensions as the book, plugins ``search`` and ``rnnbook``
+    only (no code execution), so a fixture build takes a second or two.
+    """
+    import yaml
+
+    real = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    extensions = []
+    for ext in real.get("markdown_extensions", []):
+        name = next(iter(ext)) if isinstance(ext, dict) else ext
+        if name == "pymdownx.snippets":
+            ext = {name: {"base_path": [str(root)], "check_paths": True}}
+        extensions.append(ext)
+    config = {
+        "site_name": "Sách thử",
+        "site_url": "http://127.0.0.1:8000/",
+        "repo_url": "https://example.org/book",
+        "edit_uri": "edit/main/docs/",
+        "theme": {"name": "material", "language": "vi", "font": False,
+                  "features": real["theme"].get("features", [])},
+        "plugins": ["search", {"rnnbook": plugin or {}}],
+        "markdown_extensions": extensions,
+    }
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root / "mkdocs.yml"

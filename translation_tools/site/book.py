@@ -126,10 +126,10 @@ class Book:
 
     # --- toc tree ---------------------------------------------------------------
 
-    def toc_entries(self, info: PageInfo) -> list[tuple[str, bool]]:
-        """(src_uri, numbered) for every entry of the page's toc blocks, in order."""
+    def toc_entries(self, info: PageInfo, only=None) -> list[tuple[str, bool]]:
+        """(src_uri, numbered) for every entry of the page's toc blocks (or block ``only``), in order."""
         entries = []
-        for block in info.doc.blocks_of("toc"):
+        for block in [only] if only is not None else info.doc.blocks_of("toc"):
             options = [line.strip() for line in block.body.split("\n") if line.strip().startswith(":")]
             numbered = any(option.startswith(":numbered:") for option in options)
             for offset, line in enumerate(block.body.split("\n"), start=1):

@@ -134,7 +134,7 @@ def _untranslated_note(ctx: Context, seg: Segment) -> str:
     if ctx.edit_url:
         href = html.escape(f"{ctx.edit_url}#L{seg.slot_start}")
         link = f' <a class="tt-edit" href="{href}" data-line="{seg.slot_start}">{UI["vi"]["translate"]}</a>'
-    return f'<p class="tt-untranslated-note" lang="vi"><span class="tt-badge">{UI["vi"]["badge"]}</span>{link}</p>'
+    return f'<p class="tt-untranslated-note" lang="vi" data-search-exclude="1"><span class="tt-badge">{UI["vi"]["badge"]}</span>{link}</p>'
 
 
 def _heading(ctx: Context, index: int, seg: Segment) -> str:
@@ -233,7 +233,7 @@ def _math(ctx: Context, index: int, block: Block) -> str:
 
 def _toc(ctx: Context, block: Block) -> str:
     items = []
-    for src_uri, _numbered_flag in ctx.book.toc_entries(ctx.info):
+    for src_uri, _numbered_flag in ctx.book.toc_entries(ctx.info, block):
         child = ctx.book.pages[src_uri]
         href = posixpath.relpath(src_uri, posixpath.dirname(ctx.info.src_uri) or ".")
         items.append(f"- [{child.nav_title(ctx.edition)}]({href})")

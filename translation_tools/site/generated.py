@@ -78,7 +78,7 @@ def progress_markdown(report, book: Book, edition: str, src_of, url_to) -> str:
     t = TEXT[edition]
     total = report.total
     head = "".join(f"<th>{t[key]}</th>" for key in ("page", "segments", "translated", "untranslated", "outdated", "percent"))
-    out = [f"# {t['progress']}", "", t["intro"], "",
+    out = ["---", "search:", "  exclude: true", "---", "", f"# {t['progress']}", "", t["intro"], "",
            f'<div class="tt-progress-total" {_data(total)}><strong>{t["total"]}</strong>: '
            f"{total.translated}/{total.segments} ({total.percent:.1f}%) {_bar(total)}</div>", ""]
     by_chapter: dict[str, list] = {}

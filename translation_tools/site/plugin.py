@@ -17,7 +17,7 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
@@ -56,6 +56,7 @@ class BookPlugin(BasePlugin[BookConfig]):
 
     # --- configuration -------------------------------------------------------------
 
+    @event_priority(100)  # before the search plugin copies its settings
     def on_config(self, config):
         edition = self.config.edition
         self.root = Path(config.config_file_path or ".").resolve().parent
@@ -81,6 +82,8 @@ class BookPlugin(BasePlugin[BookConfig]):
 
     def on_files(self, files: Files, config):
         edition = self.config.edition
+        self.glossary = self._load_glossary()
+        self.glossary_terms = list(self.glossary.entries) if self.glossary else []
         pages = {}
         for file in files.documentation_pages():
             if file.generated_by or file.src_uri in GENERATED or not file.abs_src_path:
@@ -93,7 +96,6 @@ class BookPlugin(BasePlugin[BookConfig]):
         except BookError as error:
             raise PluginError(str(error)) from None
         self.bibliography = bib.load(str(self.docs_dir / self.config.bibliography))
-        self.glossary_terms = self._glossary()
         pairs = [(term.vi, term.en) for term in self.glossary_terms] if edition == "vi" else []
         self.tips = tooltips.compile_terms(pairs)
         self.contexts: dict[str, editions.Context] = {}
@@ -117,30 +119,32 @@ class BookPlugin(BasePlugin[BookConfig]):
             return cached[1]
         try:
             doc = parse_file(path, display=display)
-        except FormatError as error:
-            raise PluginError(str(error)) from None
+        except FormatError as error:  # worded as `translation_tools check` prints it
+            raise PluginError(f"{error.path}:{error.line}: error: {error.message}") from None
         if self.config.check:
             self._check(doc)
         _DOC_CACHE[path] = (key, doc)
         return doc
 
     def _check(self, doc) -> None:
-        """Fail on the first error ``translation_tools check`` would report for this page."""
-        try:
-            from translation_tools.check import check_document
-        except ImportError:
-            return
-        for diagnostic in check_document(doc):
-            if diagnostic.severity == "error":
-                raise PluginError(f"{diagnostic.path}:{diagnostic.line}: {diagnostic.message}")
+        """Fail on the first error ``translation_tools check`` reports for this page, worded alike."""
+        from translation_tools.check import check_document
 
-    def _glossary(self) -> list:
+        for diagnostic in check_document(doc, self.glossary):
+            if diagnostic.severity == "error":
+                raise PluginError(str(diagnostic))
+
+    def _load_glossary(self):
         path = self.docs_dir / self.config.glossary
         if not path.exists():
-            return []
+            return None
         from translation_tools.glossary import load_glossary
+        from translation_tools.parse import FormatError
 
-        return list(load_glossary(str(path)).entries)
+        try:
+            return load_glossary(str(path))
+        except FormatError as error:
+            raise PluginError(str(error)) from None
 
     def _generated_pages(self, files: Files, config) -> list[str]:
         edition = self.config.edition

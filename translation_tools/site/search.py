@@ -1,8 +1,8 @@
 """Search that answers Vietnamese typed without diacritics ("hoi tiep" finds "hồi tiếp").
 
 Material's search worker indexes every field listed in the index's ``config.fields``.
-We add a field ``folded`` holding each section's title and text with diacritics
-removed, boosted below ``title`` and ``text``, so a query with diacritics still
+We add fields ``ftitle`` and ``ftext`` holding each section's title and text with
+diacritics removed, boosted below ``title`` and ``text``, so a query with diacritics still
 ranks exact matches first and one without them still finds the page.
 """
 
@@ -16,7 +16,9 @@ import unicodedata
 TAG = re.compile(r"<[^>]+>")
 # Split like the worker does, but also on Vietnamese/typographic punctuation.
 SEPARATOR = r"[\s\-,:;!?=\[\]()\"“”‘’'/…]+|\.(?!\d)|&[lg]t;|&amp;"
-FOLDED_BOOST = 0.5
+# Below title (1000) and text (1): a query typed with diacritics ranks exact matches first.
+FOLDED_TITLE_BOOST = 100.0
+FOLDED_TEXT_BOOST = 0.5
 
 
 def fold(text: str) -> str:
@@ -29,26 +31,32 @@ def fold(text: str) -> str:
 def configure(search_config, edition: str) -> None:
     """Settings of Material's search plugin for an edition.
 
-    Vietnamese: no stemmer or trimmer, as lunr's English stemmer turns "máy" into
-    "mái" and both lunr trimmers cut tone-marked letters (U+1EA0–U+1EF9) off words.
+    No stemmer: Material turns every query term into a prefix query ("networks*"),
+    which skips lunr's pipeline, so a stemmed index ("network") would miss the
+    plural; prefixes already find "networks" from "network". Vietnamese also drops
+    the trimmer: lunr's trimmers cut tone-marked letters (U+1EA0–U+1EF9) off words,
+    and the English stemmer would turn "máy" into "mái".
     """
     search_config["lang"] = ["en"]
     search_config["separator"] = SEPARATOR
-    search_config["pipeline"] = ["stopWordFilter"] if edition == "vi" else ["stemmer", "stopWordFilter", "trimmer"]
+    search_config["pipeline"] = ["stopWordFilter"] if edition == "vi" else ["stopWordFilter", "trimmer"]
 
 
 def add_folded_field(index_path: str) -> None:
-    """Rewrite ``search_index.json`` in place with the ``folded`` field."""
+    """Rewrite ``search_index.json`` in place with the folded fields ``ftitle`` and ``ftext``."""
     if not os.path.exists(index_path):
         return
     with open(index_path, encoding="utf-8") as handle:
         data = json.load(handle)
-    data["config"].setdefault("fields", {})["folded"] = {"boost": FOLDED_BOOST}
+    fields = data["config"].setdefault("fields", {})
+    fields["ftitle"] = {"boost": FOLDED_TITLE_BOOST}
+    fields["ftext"] = {"boost": FOLDED_TEXT_BOOST}
     for doc in data["docs"]:
-        plain = TAG.sub(" ", f"{doc.get('title', '')} {doc.get('text', '')}")
-        folded = fold(plain)
-        if folded != plain.lower():
-            doc["folded"] = " ".join(folded.split())
+        for field, source in (("ftitle", "title"), ("ftext", "text")):
+            plain = " ".join(TAG.sub(" ", doc.get(source, "")).split())
+            folded = fold(plain)
+            if folded != plain.lower():
+                doc[field] = folded
     temporary = index_path + ".tmp"
     with open(temporary, "w", encoding="utf-8") as handle:
         json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
