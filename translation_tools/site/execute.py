@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -572,15 +573,19 @@ class Executor:
     def _execute(self, path: str, cells: list[Cell]) -> dict[str, Any]:
         import nbformat
         from jupyter_client.kernelspec import KernelSpecManager
-        from jupyter_client.manager import KernelManager
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
         kernel_dir = write_kernel_files(self.cache_dir / "kernels")
         ksm = KernelSpecManager(kernel_dirs=[str(kernel_dir)], ensure_native_kernel=False)
-        # IPC sockets in the cache folder: no TCP ports, and no unencrypted-TCP warning.
-        ipc = kernel_dir / f"ipc-{os.getpid()}-{time.monotonic_ns()}"
-        km = KernelManager(
+        # IPC sockets: no TCP ports, and no warning about unencrypted TCP.
+        # IPC sockets need a short path (108 bytes at most): a private temporary folder.
+        ipc_dir = Path(tempfile.mkdtemp(prefix="rnbk-"))
+        ipc = ipc_dir / "k"
+        # Async: a blocking client would stall nbclient's event loop past a timeout.
+        km = AsyncKernelManager(
             kernel_name=KERNEL_NAME, kernel_spec_manager=ksm, transport="ipc", ip=str(ipc),
         )
         nb = nbformat.v4.new_notebook()
@@ -593,6 +598,7 @@ class Executor:
         )
         deadline = time.monotonic() + self.timeout
         current = cells[0].line
+        clean_exit = False
         try:
             with client.setup_kernel(env=kernel_env(kernel_dir), cwd=str(self.root)):
                 for index, nb_cell in enumerate(nb.cells):
@@ -606,6 +612,7 @@ class Executor:
                     client.execute_cell(nb_cell, index)
                     if is_page_cell:
                         cells[index - 1].outputs = clean_outputs(nb_cell.outputs, index)
+            clean_exit = True
         except CellExecutionError as error:
             name = getattr(error, "ename", "") or "Error"
             value = strip_ansi(str(getattr(error, "evalue", "") or "")).strip()
@@ -619,10 +626,9 @@ class Executor:
         except DeadKernelError as error:
             raise ExecutionError(path, current, f"kernel died while running this cell: {error}") from None
         finally:
-            if km.has_kernel:  # nbclient leaves a kernel manager it was given running
-                km.shutdown_kernel(now=False)
-            for socket in kernel_dir.glob(ipc.name + "-*"):
-                socket.unlink(missing_ok=True)
+            if km.has_kernel:  # nbclient leaves a kernel manager it was given running;
+                run_sync(km.shutdown_kernel)(now=not clean_exit)  # a busy kernel is killed at once
+            shutil.rmtree(ipc_dir, ignore_errors=True)
         text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("output_type") == "stream")
         return json.loads(text.strip().splitlines()[-1])
 

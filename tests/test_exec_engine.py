@@ -1,0 +1,243 @@
+"""The execution engine on a tiny fixture book: outputs, the content cache, errors, snippets.
+
+Kernels start in a few seconds each, so the book is executed once per module and every test
+works on its own copy (pages, fixture modules and cache together).
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from translation_tools.parse import parse_file
+from translation_tools.site.execute import (
+    ExecutionError,
+    Executor,
+    code_cells,
+    expand_snippets,
+    index_module,
+)
+
+MODULE_A = '''\
+"""Fixture module used by page a only."""
+SCALE = 2
+
+
+def double(x):
+    return x * SCALE
+
+
+def unused():
+    return "never called by any page"
+
+
+# --8<-- [start:answer]
+answer = 6 * 7
+answer
+# --8<-- [end:answer]
+'''
+
+MODULE_B = '''\
+"""Fixture module used by page b only."""
+
+
+def triple(x):
+    return 3 * x
+'''
+
+PAGE_A = '''\
+<!--
+# Page A
+-->
+
+# Trang A
+
+<!--
+Some prose.
+-->
+
+Một đoạn văn.
+
+```python
+import fixmod_a
+print(fixmod_a.double(3))
+```
+
+```python
+--8<-- "fixmod_a.py:answer"
+```
+
+```python
+import matplotlib.pyplot as plt
+fig, ax = plt.subplots(figsize=(2, 1.5))
+ax.plot([1, 3, 2])
+fig
+```
+'''
+
+PAGE_B = '''\
+<!--
+# Page B
+-->
+
+# Trang B
+
+```python
+import fixmod_b
+with open("data/words.txt", encoding="utf-8") as f:
+    words = f.read().split()
+print(fixmod_b.triple(len(words)))
+```
+'''
+
+
+def write_book(root: Path) -> None:
+    (root / "docs").mkdir(parents=True)
+    (root / "data").mkdir()
+    (root / "fixmod_a.py").write_text(MODULE_A, encoding="utf-8")
+    (root / "fixmod_b.py").write_text(MODULE_B, encoding="utf-8")
+    (root / "data" / "words.txt").write_text("một hai ba\n", encoding="utf-8")
+    (root / "docs" / "a.md").write_text(PAGE_A, encoding="utf-8")
+    (root / "docs" / "b.md").write_text(PAGE_B, encoding="utf-8")
+
+
+def run_book(root: Path, pages=("a", "b"), timeout: float = 120) -> Executor:
+    executor = Executor(root, root / ".cache" / "execution", timeout)
+    for name in pages:
+        doc = parse_file(root / "docs" / f"{name}.md", f"docs/{name}.md")
+        executor.run_page(f"docs/{name}.md", code_cells(doc, root))
+    return executor
+
+
+@pytest.fixture(scope="module")
+def executed_book(tmp_path_factory) -> Path:
+    """The fixture book after one cold run: both pages executed, cache filled."""
+    root = tmp_path_factory.mktemp("book")
+    write_book(root)
+    executor = run_book(root)
+    assert executor.executed == ["docs/a.md", "docs/b.md"]
+    return root
+
+
+@pytest.fixture
+def book(executed_book: Path, tmp_path: Path) -> Path:
+    """A private copy of the executed book (cache included) that a test may edit."""
+    root = tmp_path / "book"
+    shutil.copytree(executed_book, root)
+    return root
+
+
+def outputs_of(root: Path, name: str):
+    executor = Executor(root, root / ".cache" / "execution")
+    doc = parse_file(root / "docs" / f"{name}.md", f"docs/{name}.md")
+    return executor.run_page(f"docs/{name}.md", code_cells(doc, root)), executor
+
+
+def test_text_value_and_figure_outputs(book):
+    run, executor = outputs_of(book, "a")
+    assert executor.executed == []  # recalled from the cache
+    text, value, figure = (cell.outputs for cell in run.cells)
+    assert text == [{"output_type": "stream", "name": "stdout", "text": "6\n"}]
+    assert value[0]["output_type"] == "execute_result"
+    assert value[0]["data"]["text/plain"] == "42"
+    svgs = [o["data"]["image/svg+xml"] for o in figure if "image/svg+xml" in o.get("data", {})]
+    assert len(svgs) == 1, "a figure shown and returned appears once"
+    assert "<svg" in svgs[0] and "1970-01-01" in svgs[0]  # SOURCE_DATE_EPOCH: reproducible
+
+
+def test_cells_are_numbered_by_fence_line(book):
+    run, _ = outputs_of(book, "a")
+    assert [cell.line for cell in run.cells] == [13, 18, 22]
+
+
+def test_unchanged_book_runs_nothing(book):
+    assert run_book(book).executed == []
+
+
+def test_prose_edit_runs_nothing(book):
+    page = book / "docs" / "a.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("Một đoạn văn.", "Một đoạn văn đã sửa."),
+                    encoding="utf-8")
+    assert run_book(book).executed == []
+
+
+def test_unused_function_edit_runs_nothing(book):
+    module = book / "fixmod_a.py"
+    module.write_text(module.read_text().replace("never called", "still never called"))
+    assert run_book(book).executed == []
+
+
+def test_function_edit_reruns_only_the_page_using_it(book):
+    module = book / "fixmod_a.py"
+    module.write_text(module.read_text().replace("return x * SCALE", "return x * SCALE + 1"))
+    executor = run_book(book)
+    assert executor.executed == ["docs/a.md"]
+    run, _ = outputs_of(book, "a")
+    assert run.cells[0].outputs[0]["text"] == "7\n"
+
+
+def test_data_file_edit_reruns_the_page_that_read_it(book):
+    (book / "data" / "words.txt").write_text("một hai ba bốn\n", encoding="utf-8")
+    executor = run_book(book)
+    assert executor.executed == ["docs/b.md"]
+    run, _ = outputs_of(book, "b")
+    assert run.cells[0].outputs[0]["text"] == "12\n"
+
+
+def test_cell_edit_reruns_that_page(book):
+    page = book / "docs" / "b.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("triple(len(words))", "triple(1)"),
+                    encoding="utf-8")
+    assert run_book(book).executed == ["docs/b.md"]
+
+
+def test_failing_cell_names_page_and_fence_line(book):
+    page = book / "docs" / "c.md"
+    page.write_text("# C\n\n```python\nx = 1\n```\n\n```python\n1 / 0\n```\n", encoding="utf-8")
+    with pytest.raises(ExecutionError) as info:
+        run_book(book, pages=("c",))
+    assert str(info.value) == "docs/c.md:7: cell raised ZeroDivisionError: division by zero"
+    assert not list((book / ".cache" / "execution").glob("*/*.tmp")), "no half-written entry"
+
+
+def test_page_time_limit_names_page_and_cell(book):
+    page = book / "docs" / "slow.md"
+    page.write_text("# Slow\n\n```python\nx = 1\n```\n\n```python\nimport time\ntime.sleep(60)\n```\n",
+                    encoding="utf-8")
+    with pytest.raises(ExecutionError) as info:
+        run_book(book, pages=("slow",), timeout=4)
+    message = str(info.value)
+    assert message.startswith("docs/slow.md:7: page docs/slow.md ran past its time limit of 4 s")
+
+
+def test_missing_snippet_section_is_an_error_before_running(tmp_path):
+    write_book(tmp_path)
+    with pytest.raises(ExecutionError) as info:
+        expand_snippets('x = 1\n--8<-- "fixmod_a.py:nope"', tmp_path, "docs/a.md", 20)
+    assert str(info.value).startswith('docs/a.md:21: snippet "fixmod_a.py:nope" not found')
+
+
+def test_missing_snippet_file_is_an_error(tmp_path):
+    with pytest.raises(ExecutionError) as info:
+        expand_snippets('--8<-- "nowhere.py:part"', tmp_path, "docs/a.md", 5)
+    assert str(info.value).startswith('docs/a.md:5: snippet "nowhere.py:part" not found')
+
+
+def test_snippet_expansion_keeps_indentation_and_drops_markers(tmp_path):
+    (tmp_path / "m.py").write_text(
+        "# --8<-- [start:outer]\ndef f():\n    # --8<-- [start:inner]\n    return 1\n"
+        "    # --8<-- [end:inner]\n# --8<-- [end:outer]\n"
+    )
+    body = 'if True:\n    --8<-- "m.py:outer"'
+    assert expand_snippets(body, tmp_path, "p.md", 1) == "if True:\n    def f():\n        return 1"
+
+
+def test_module_index_splits_definitions_from_skeleton():
+    first = index_module(MODULE_A)
+    second = index_module(MODULE_A.replace("never called", "not called"))
+    assert set(first.units) == {"SCALE", "double", "unused", "answer"}
+    assert first.skeleton == second.skeleton
+    assert first.units["double"].digest == second.units["double"].digest
+    assert first.units["unused"].digest != second.units["unused"].digest
+    assert "SCALE" in first.units["double"].refs
