@@ -24,7 +24,7 @@ class GRUScratch(nn.Module):
 
     def forward(self, inputs, state=None):
         # inputs: (batch, steps, num_inputs)
-        batch_size, num_steps, _ = inputs.shape
+        batch_size = inputs.shape[0]
         H = state if state is not None else self.begin_state(batch_size, inputs.device)
         check_state(H, (batch_size, self.num_hiddens))
         # Input terms of all three parts, for all steps, in one product.
@@ -33,8 +33,8 @@ class GRUScratch(nn.Module):
         W_h = torch.cat([self.W_hr, self.W_hz, self.W_hh], dim=1)
         input_terms = inputs @ W_x + b_x  # (batch, steps, 3 * hiddens)
         outputs = []
-        for t in range(num_steps):
-            x_r, x_z, x_h = input_terms[:, t].chunk(3, dim=1)
+        for x_term in input_terms.unbind(dim=1):  # one time step at a time
+            x_r, x_z, x_h = x_term.chunk(3, dim=1)
             h_r, h_z, h_h = (H @ W_h).chunk(3, dim=1)     # each (batch, hiddens)
             R = torch.sigmoid(x_r + h_r)                    # reset: how much past to use
             Z = torch.sigmoid(x_z + h_z)                    # update: how much past to keep

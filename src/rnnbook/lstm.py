@@ -25,7 +25,7 @@ class LSTMScratch(nn.Module):
 
     def forward(self, inputs, state=None):
         # inputs: (batch, steps, num_inputs)
-        batch_size, num_steps, _ = inputs.shape
+        batch_size = inputs.shape[0]
         H, C = state if state is not None else self.begin_state(batch_size, inputs.device)
         check_state(H, (batch_size, self.num_hiddens), "hidden state H")
         check_state(C, (batch_size, self.num_hiddens), "memory cell C")
@@ -35,8 +35,8 @@ class LSTMScratch(nn.Module):
         b = torch.cat([self.b_i, self.b_f, self.b_c, self.b_o])
         input_terms = inputs @ W_x + b  # (batch, steps, 4 * hiddens)
         outputs = []
-        for t in range(num_steps):
-            i, f, c, o = (input_terms[:, t] + H @ W_h).chunk(4, dim=1)  # each (batch, hiddens)
+        for x_term in input_terms.unbind(dim=1):  # one time step at a time
+            i, f, c, o = (x_term + H @ W_h).chunk(4, dim=1)  # each (batch, hiddens)
             I, Fg, O = torch.sigmoid(i), torch.sigmoid(f), torch.sigmoid(o)
             # The cell is updated additively: the forget gate decides what
             # to keep, the input gate what to write. This sum is what lets

@@ -30,7 +30,7 @@ class RNNScratch(nn.Module):
 
     def forward(self, inputs, state=None):
         # inputs: (batch, steps, num_inputs)
-        batch_size, num_steps, _ = inputs.shape
+        batch_size = inputs.shape[0]
         if state is None:
             state = self.begin_state(batch_size, inputs.device)
         check_state(state, (batch_size, self.num_hiddens))
@@ -39,8 +39,10 @@ class RNNScratch(nn.Module):
         # part that needs h_{t-1} stays inside the (slow, sequential) loop.
         input_terms = inputs @ self.W_xh + self.b_h  # (batch, steps, hiddens)
         outputs = []
-        for t in range(num_steps):
-            state = torch.tanh(input_terms[:, t] + state @ self.W_hh)  # (batch, hiddens)
+        # unbind splits along time in one operation; indexing [:, t] in the
+        # loop would cost a full-size gradient buffer per step in backward.
+        for x_term in input_terms.unbind(dim=1):  # each (batch, hiddens)
+            state = torch.tanh(x_term + state @ self.W_hh)
             outputs.append(state)
         return torch.stack(outputs, dim=1), state  # (batch, steps, hiddens)
 # --8<-- [end:rnn_scratch]
