@@ -323,7 +323,9 @@ def __rnnbook_report():
     modules = sorted({os.path.abspath(m.__file__) for m in list(sys.modules.values())
                       if isinstance(getattr(m, "__file__", None), str) and m.__file__.endswith(".py")})
     code = sorted({(c.co_filename, c.co_name, c.co_firstlineno) for c in __rnnbook_seen})
-    print(json.dumps({"modules": modules, "code": code, "opened": sorted(__rnnbook_opened)}))
+    search = [os.path.abspath(p or ".") for p in sys.path if isinstance(p, str)]
+    print(json.dumps({"modules": modules, "code": code, "opened": sorted(__rnnbook_opened),
+                      "path": search}))
 __rnnbook_report()
 """
 
@@ -337,6 +339,8 @@ def is_project_file(path: Path, root: Path, cache_dir: Path) -> bool:
     parts = set(rel.parts)
     if parts & {"site-packages", "dist-packages", ".venv", "venv", ".git", "__pycache__", ".tox"}:
         return False
+    if any(part.endswith((".egg-info", ".dist-info")) for part in rel.parts):
+        return False  # install metadata, read by importlib.metadata, not by the page
     if path == cache_dir or cache_dir in path.parents:
         return False
     return path.suffix not in {".pyc", ".pyo", ".ipynb"}
@@ -382,6 +386,7 @@ def collect_dependencies(
                     used[other].add(ref)
                     pending.append((other, ref))
 
+    search_path = set(report.get("path", [])) | {str(root)}
     record: dict[str, Any] = {"modules": {}, "files": {}}
     for module, index in sorted(indexes.items()):
         rel = module.relative_to(root).as_posix()
@@ -393,8 +398,8 @@ def collect_dependencies(
         path = Path(opened)
         if path.suffix == ".py" or path in modules or not is_project_file(path, root, cache_dir):
             continue
-        if path == root:
-            continue
+        if path.is_dir() and (str(path) in search_path or (path / "__init__.py").is_file()):
+            continue  # the import system lists these; module sources are tracked above
         digest = sources.file_digest(path)
         if digest is not None:
             record["files"][path.relative_to(root).as_posix()] = digest
