@@ -73,6 +73,16 @@ def _role(english: str) -> str:
     return "paragraph"
 
 
+def _relative(path: str, docs: pathlib.Path) -> str:
+    """Page paths relative to the docs folder: "chapter_rnn/rnn.md"."""
+    page = pathlib.Path(path)
+    page = page if page.is_absolute() else ROOT / page  # the exporter runs in ROOT
+    try:
+        return page.resolve().relative_to(docs.resolve()).as_posix()
+    except ValueError:
+        return pathlib.PurePosixPath(path).as_posix()
+
+
 def export_with_cli(docs: pathlib.Path) -> dict | None:
     """The translation tools' own exporter, when this checkout has it."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -99,11 +109,11 @@ def export_with_parser(docs: pathlib.Path) -> dict:
                      "role": _role(seg.english)}
                     for seg in doc.segments()]
         if segments:
-            pages.append({"path": path.relative_to(docs).as_posix(), "segments": segments})
+            pages.append({"path": str(path), "segments": segments})
     return {"pages": pages}
 
 
-def freeze(raw: dict) -> dict:
+def freeze(raw: dict, docs: pathlib.Path) -> dict:
     pages = []
     for page in raw["pages"]:
         segments = []
@@ -115,7 +125,7 @@ def freeze(raw: dict) -> dict:
             if en or vi:
                 segments.append({"en": en, "vi": vi, "role": role})
         if segments:
-            pages.append({"path": page["path"], "segments": segments})
+            pages.append({"path": _relative(page["path"], docs), "segments": segments})
     body = json.dumps(pages, ensure_ascii=False, sort_keys=True)
     version = "book-" + hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
     return {"version": version, "pages": pages}
@@ -147,7 +157,7 @@ def main(argv=None) -> int:
     source = "export-corpus" if raw is not None else "parser"
     if raw is None:
         raw = export_with_parser(docs)
-    frozen = freeze(raw)
+    frozen = freeze(raw, docs)
     words = {lang: sum(len(s[lang].split()) for p in frozen["pages"] for s in p["segments"])
              for lang in ("en", "vi")}
     if not words["en"] and not words["vi"]:

@@ -107,7 +107,10 @@ def test_load_text_is_nfc_prose(lang):
 
 
 def test_load_text_vietnamese_has_diacritics():
-    assert "ư" in load_text("vi") and "ư" not in load_text("en")
+    def accented_share(text):
+        return sum(not ch.isascii() for ch in text) / len(text)
+    # English prose quotes a Vietnamese word now and then; Vietnamese is full of them.
+    assert accented_share(load_text("vi")) > 10 * accented_share(load_text("en"))
 
 
 def test_load_text_unknown_language():

@@ -18,9 +18,9 @@ def load_data_classification(batch_size=32, num_steps=40, lang="vi", val_fractio
     """
     examples = []
     for path, paragraphs in corpus_pages(lang):
-        if "/" not in path:
-            continue  # pages outside a chapter folder have no label
-        chapter = path.split("/")[0]
+        chapter = path.rpartition("/")[0].rpartition("/")[2]  # the page's folder
+        if not chapter.startswith("chapter"):
+            continue  # the home page, the translation guide: not a chapter
         for paragraph in paragraphs:
             examples += [(tokenize(s, "syllable"), chapter) for s in split_sentences(paragraph)]
     examples = [(tokens[:num_steps], label) for tokens, label in examples if tokens]
