@@ -28,6 +28,10 @@ from translation_tools.document import (
 
 CONTRIBUTORS_TITLE = "Những người thực hiện"
 
+# Characters str.splitlines() treats as line ends besides \n and \r\n.
+_OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # (and a lone \r)
+_SIMPLE_YAML = re.compile(r"([A-Za-z_][\w-]*):[ \t]+([A-Za-z][\w@./+-]*)[ \t]*")
+_YAML_WORDS = frozenset("y yes n no true false on off null".split())
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
 _LABEL = re.compile(r":[a-z]+:`[^`]*`\s*")
 _OUTDATED = re.compile(r"<!--\s*outdated\b.*-->\s*", re.IGNORECASE)
@@ -61,12 +65,31 @@ class FormatError(ValueError):
 
 def split_lines(text: str) -> list[str]:
     """Split on ``\\n`` only, keeping each line's ending (``\\r\\n`` stays whole)."""
+    if not any(char in text for char in _OTHER_BREAKS) and (
+        "\r" not in text or text.count("\r") == text.count("\r\n")
+    ):
+        return text.splitlines(True)  # same result, done in C, when no other line break occurs
     lines = text.split("\n")
     last = lines.pop()
     lines = [line + "\n" for line in lines]
     if last:
         lines.append(last)
     return lines
+
+
+def simple_yaml(lines: list[str]) -> dict | None:
+    """``key: word`` lines read without loading PyYAML (it costs more than parsing a page).
+
+    Only values YAML itself reads as plain strings qualify (a letter first, no
+    spaces, not yes/no/true/null…); anything else returns None and goes to PyYAML.
+    """
+    data = {}
+    for line in lines:
+        match = _SIMPLE_YAML.fullmatch(line)
+        if match is None or match.group(2).lower() in _YAML_WORDS or match.group(1) in data:
+            return None
+        data[match.group(1)] = match.group(2)
+    return data or None
 
 
 def normalize_name(raw: str) -> str:
@@ -116,7 +139,7 @@ def parse_file(path: str | os.PathLike[str], display: str | None = None) -> Docu
 
 def parse(text: str, path: str = "<string>") -> Document:
     """Parse a page; raises ``FormatError`` for empty or malformed input."""
-    if not text.strip():
+    if not text or text.isspace():
         raise FormatError(path, 1, "empty file: write the page or delete the file")
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
@@ -131,7 +154,7 @@ class _Scanner:
         self.path = path
         self.raw = split_lines(text)
         # Line content without ending or BOM, stripped of surrounding blanks.
-        stripped = [line.strip() for line in self.raw]
+        stripped = list(map(str.strip, self.raw))
         if stripped and stripped[0].startswith("\ufeff"):
             stripped[0] = stripped[0][1:].strip()
         self.stripped = stripped
@@ -236,7 +259,10 @@ class _Scanner:
             raise self.error(0, "unterminated front matter: close the YAML with a '---' line")
         source = "".join(self.raw[1:j])
         data = {}
-        if source.strip():
+        simple = simple_yaml(self.stripped[1:j])
+        if simple is not None:
+            data = simple
+        elif source.strip():
             import yaml
 
             loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -268,6 +294,10 @@ class _Scanner:
     def comment(self, i: int) -> int:
         stripped = self.stripped
         j = self.comment_end(i)
+        if stripped[i] == "<!--" and j > i + 1:
+            first = stripped[i + 1]
+            if first and first[0] not in _MARKER_FIRST:
+                return self.segment(i, j)  # the usual shape: English from the next line on
         if j == i:
             line = stripped[i]
             is_marker = _OUTDATED.fullmatch(line) or self.is_marker(line[4:].split("-->")[0])
@@ -311,7 +341,10 @@ class _Scanner:
                 break
         first = k
         breaks = self.breaks_prose
-        while k < n and not breaks(k):
+        while k < n:
+            line = stripped[k]
+            if not line or (line[0] in _BREAK_FIRST and breaks(k)):
+                break
             k += 1
         if k > first:
             if k == first + 1:
