@@ -249,3 +249,23 @@ def test_scanner_agrees_with_markdown_it_on_fences_and_comments(case):
     }
     ours_comments = {(s.english_start, s.english_end) for s in doc.segments()}
     assert ours_comments <= theirs_comments
+
+
+@pytest.mark.parametrize("lines", [
+    ["source: d2l-en@2f1c3a9", "title: Chuỗi"],
+    ["source_revision: v1.0.0-rc1", "lang: vi"],
+])
+def test_plain_front_matter_is_read_like_yaml(lines):
+    import yaml
+
+    from translation_tools.parse import simple_yaml
+
+    assert simple_yaml(lines) == yaml.safe_load("\n".join(lines))
+
+
+@pytest.mark.parametrize("line", ["draft: yes", "draft: true", "n: No", "date: 2024-01-01", "x: 1e3",
+                                  "a: b c", "a: 'q'", "- item", "a: null"])
+def test_front_matter_yaml_would_type_goes_to_pyyaml(line):
+    from translation_tools.parse import simple_yaml
+
+    assert simple_yaml([line]) is None
