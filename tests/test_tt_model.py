@@ -264,7 +264,7 @@ def test_plain_front_matter_is_read_like_yaml(lines):
 
 
 @pytest.mark.parametrize("line", ["draft: yes", "draft: true", "n: No", "date: 2024-01-01", "x: 1e3",
-                                  "a: b c", "a: 'q'", "- item", "a: null"])
+                                  "a: b c", "a: 'q'", "- item", "a: null", "on: x", "y: z"])
 def test_front_matter_yaml_would_type_goes_to_pyyaml(line):
     from translation_tools.parse import simple_yaml
 

@@ -86,7 +86,8 @@ def simple_yaml(lines: list[str]) -> dict | None:
     data = {}
     for line in lines:
         match = _SIMPLE_YAML.fullmatch(line)
-        if match is None or match.group(2).lower() in _YAML_WORDS or match.group(1) in data:
+        if (match is None or match.group(2).lower() in _YAML_WORDS or match.group(1).lower() in _YAML_WORDS
+                or match.group(1) in data):
             return None
         data[match.group(1)] = match.group(2)
     return data or None
