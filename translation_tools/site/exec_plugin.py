@@ -162,6 +162,7 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
                     view = File(view_uri, src_dir=str(gen_dir), dest_dir=config.site_dir,
                                 use_directory_urls=config.use_directory_urls,
                                 inclusion=InclusionLevel.NOT_IN_NAV)
+                    view.generated_by = "rnnbook-execute"  # other plugins skip it as a source page
                     view.edit_uri = None
                     files.append(view)
 
