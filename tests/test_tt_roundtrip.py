@@ -1,6 +1,11 @@
-"""The invariant ``write(parse(x)) == x`` over generated documents mixing every construct."""
+"""The invariant ``write(parse(x)) == x`` over generated documents mixing every construct.
+
+Normal runs try 300 documents; set ``TT_FUZZ_EXAMPLES=5000`` for a long fuzzing run.
+"""
 
 from __future__ import annotations
+
+import os
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -42,7 +47,10 @@ def assemble(front: str, blocks: list[str], ending: str) -> str:
     return text
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = int(os.environ.get("TT_FUZZ_EXAMPLES", "300"))
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(FRONT, st.lists(BLOCK, min_size=1, max_size=12), ENDING)
 def test_write_parse_round_trip(front, blocks, ending):
     text = assemble(front, blocks, ending)
@@ -62,7 +70,7 @@ def test_write_parse_round_trip(front, blocks, ending):
         assert segment.state in ("translated", "untranslated", "outdated")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=max(100, EXAMPLES // 3), deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=200))
 def test_arbitrary_text_round_trips_or_fails_cleanly(text):
     try:
