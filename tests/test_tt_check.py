@@ -161,3 +161,9 @@ def test_reference_syntax_quoted_in_code_is_code_not_a_reference():
     assert problems(english, "Các dòng như `:label:` và `:eqlabel:` được giữ; xem :numref:`sec_a`.") == []
     found = only(english, "Các dòng như `:label:` và `:eqlabel:` được giữ.")
     assert found[2].startswith("reference :numref:`sec_a`")
+
+
+def test_text_outside_segments_of_a_bilingual_page_warns():
+    doc = parse("<!--\nA.\n-->\n\nMột.\n\nĐoạn thứ hai lạc ra ngoài.\n", path="p.md")
+    found = [(d.line, d.severity, d.message.split(":")[0]) for d in check_document(doc)]
+    assert found == [(7, "warning", "text outside any segment")]

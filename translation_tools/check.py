@@ -62,6 +62,9 @@ def check_document(doc: Document, glossary: Glossary | None = None) -> list[Diag
             _check_contributors(block, report)
         elif block.kind == "other":
             _check_prose_block(block, glossary, report)
+            if not doc.monolingual:
+                report(block.start, WARNING, "text outside any segment: a slot ends at a blank line, so join this to "
+                       "the translation above or give it its own English comment")
         elif block.kind == "comment" and block.text.lstrip().startswith("<!-- removed:"):
             report(block.start, WARNING, "a translation whose English was removed is kept here: reuse it, then delete the comment")
         elif block.kind == "marker" and _OUTDATED.fullmatch(block.text.strip()):
