@@ -21,7 +21,6 @@ from translation_tools.document import (
     ContributorEntry,
     ContributorsBlock,
     Document,
-    comment_body,
     FrontMatterBlock,
     Segment,
 )

@@ -12,7 +12,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 
-from translation_tools.document import OUTDATED_MARKER, UNTRANSLATED, CodeBlock, Document, Segment
+from translation_tools.document import OUTDATED_MARKER, UNTRANSLATED, Document, Segment
 from translation_tools.parse import FormatError, parse, parse_file
 from translation_tools.write import write_file_atomic
 
