@@ -130,3 +130,14 @@ def test_export_corpus_bad_page_writes_nothing(tmp_path):
     out = tmp_path / "corpus.json"
     result = run("export-corpus", "bad.md", "-o", out, cwd=tmp_path)
     assert result.returncode == 2 and not out.exists()
+
+
+def test_parallel_status_matches_serial(tmp_path, monkeypatch):
+    from translation_tools import status
+
+    for index in range(6):
+        (tmp_path / f"p{index}.md").write_text(GOOD.replace("Title", f"Title {index}"), encoding="utf-8")
+    monkeypatch.setattr(status, "PARALLEL_THRESHOLD", 2)
+    serial = status.collect_status([str(tmp_path)], jobs=1).as_dict()
+    parallel = status.collect_status([str(tmp_path)], jobs=2).as_dict()
+    assert parallel == serial and serial["total"]["segments"] == 18

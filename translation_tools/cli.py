@@ -86,7 +86,7 @@ def _console(stderr: bool = False):
 def run_status(args) -> int:
     from translation_tools.status import collect_status, render_table
 
-    report = collect_status(args.paths)
+    report = collect_status(args.paths, jobs=0)
     if args.json:
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=1) + "\n")
     else:

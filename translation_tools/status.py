@@ -60,10 +60,11 @@ class StatusReport:
         }
 
 
-def collect_status(paths: list[str], jobs: int | None = None) -> StatusReport:
+def collect_status(paths: list[str], jobs: int = 1) -> StatusReport:
     """Parse every page under ``paths``; raises ``FormatError`` on a malformed page.
 
-    Large books are parsed by one forked worker per CPU (pages are independent).
+    ``jobs=0`` means one forked worker per CPU for large books (the CLI does
+    this); library callers such as the site plugin stay in one process.
     """
     pages = page_paths(paths)
     jobs = jobs or _cpu_count()
