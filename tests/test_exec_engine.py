@@ -192,6 +192,16 @@ def test_cell_edit_reruns_that_page(book):
     assert run_book(book).executed == ["docs/b.md"]
 
 
+def test_two_kernels_at_a_time_give_the_same_outputs(book):
+    expected = {name: outputs_of(book, name)[0].cells[0].outputs for name in ("a", "b")}
+    shutil.rmtree(book / ".cache" / "execution")
+    executor = Executor(book, book / ".cache" / "execution")
+    pages = [(f"docs/{n}.md", code_cells(parse_file(book / "docs" / f"{n}.md"), book)) for n in ("a", "b")]
+    runs = executor.run_pages(pages, jobs=2)
+    assert sorted(executor.executed) == ["docs/a.md", "docs/b.md"]
+    assert [run.cells[0].outputs for run in runs] == [expected["a"], expected["b"]]
+
+
 def test_failing_cell_names_page_and_fence_line(book):
     page = book / "docs" / "c.md"
     page.write_text("# C\n\n```python\nx = 1\n```\n\n```python\n1 / 0\n```\n", encoding="utf-8")

@@ -64,6 +64,7 @@ class ExecuteConfig(Config):
     timeout = c.Type((int, float), default=300)
     notebooks = c.Type(bool, default=True)
     edition = c.Type(str, default="")
+    jobs = c.Type(int, default=1)  # kernels at a time; each uses 2 torch threads
 
 
 def edition_of(config: Any, configured: str) -> str:
@@ -118,11 +119,13 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
                 raise PluginError(str(error)) from None
             parsed.append((file, display, doc))
         started, ran = time.perf_counter(), 0
-        for file, display, doc in parsed:
-            try:
-                run = executor.run_page(display, code_cells(doc, self.root))
-            except ExecutionError as error:
-                raise PluginError(str(error)) from None
+        try:
+            pages = [(display, code_cells(doc, self.root)) for _, display, doc in parsed]
+            jobs = int(os.environ.get("RNNBOOK_EXEC_JOBS") or self.config.jobs)
+            runs = executor.run_pages(pages, jobs=jobs)
+        except ExecutionError as error:
+            raise PluginError(str(error)) from None
+        for (file, display, doc), run in zip(parsed, runs):
             self.runs[file.src_uri] = run
             if run.executed:
                 ran += 1

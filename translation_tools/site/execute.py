@@ -575,6 +575,26 @@ class Executor:
         self.executed.append(path)
         return PageRun(path, cells, executed=True, seconds=seconds, key=key)
 
+    def run_pages(self, pages: list[tuple[str, list[Cell]]], jobs: int = 1) -> list[PageRun]:
+        """``run_page`` for many pages, up to ``jobs`` kernels at a time; results in page order.
+
+        When pages fail, the error of the first failing page (in page order) is raised.
+        """
+        if jobs <= 1 or len(pages) <= 1:
+            return [self.run_page(path, cells) for path, cells in pages]
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="rnnbook-exec") as pool:
+            futures = [pool.submit(self.run_page, path, cells) for path, cells in pages]
+            results: list[PageRun] = []
+            for future in futures:
+                error = future.exception()
+                if error is not None:
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise error
+                results.append(future.result())
+        return results
+
     def _execute(self, path: str, cells: list[Cell]) -> dict[str, Any]:
         import nbformat
         from jupyter_client.kernelspec import KernelSpecManager

@@ -161,7 +161,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 
 
 def export(docs_dir: Path, out_dir: Path, root: Path, site_url: str | None = None,
-           timeout: float = 300.0) -> list[Path]:
+           timeout: float = 300.0, jobs: int = 1) -> list[Path]:
     """Execute (or recall) every page and write both notebooks of each; returns the paths."""
     from translation_tools.parse import parse_file
 
@@ -174,9 +174,8 @@ def export(docs_dir: Path, out_dir: Path, root: Path, site_url: str | None = Non
         parsed.append((src_uri, display, parse_file(page, display)))
     written = []
     titles = {lang: label_titles([doc for _, _, doc in parsed], lang) for lang in LANGS}
-    for src_uri, display, doc in parsed:
-        cells = code_cells(doc, root)
-        run = executor.run_page(display, cells)
+    runs = executor.run_pages([(display, code_cells(doc, root)) for _, display, doc in parsed], jobs)
+    for (src_uri, display, doc), run in zip(parsed, runs):
         for lang in LANGS:
             nb = build_notebook(doc, src_uri, run.cells, lang, titles[lang], site_url)
             target = out_dir / notebook_name(src_uri, lang)
@@ -194,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("notebooks"), help="output folder")
     parser.add_argument("--site-url", default=None, help="make image links absolute to this site")
     parser.add_argument("--timeout", type=float, default=300.0, help="per-page time limit, seconds")
+    parser.add_argument("--jobs", type=int, default=1, help="pages executed at a time")
     args = parser.parse_args(argv)
     from translation_tools.parse import FormatError
 
@@ -202,7 +202,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     root = Path.cwd()
     try:
-        paths = export(args.docs.resolve(), args.out, root.resolve(), args.site_url, args.timeout)
+        paths = export(args.docs.resolve(), args.out, root.resolve(), args.site_url, args.timeout,
+                       args.jobs)
     except (ExecutionError, FormatError) as error:
         print(str(error), file=sys.stderr)
         return 2

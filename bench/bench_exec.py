@@ -1,0 +1,73 @@
+"""Execution benchmark: cold build (empty cache), warm build, plain build (no execution).
+
+Prints the three build times (both editions each), the warm/plain ratio, and the seconds each
+page's code took in the cold run against the 10-minute budget for the whole book.
+``--warm-only`` skips the cold run and uses the repository's own cache.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUDGET_SECONDS = 600
+
+
+def build(site_dir: Path, **env_overrides: str) -> float:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **env_overrides)
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(site_dir)],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        print(result.stderr[-3000:], file=sys.stderr)
+        raise SystemExit(f"build failed ({env_overrides})")
+    return seconds
+
+
+def page_seconds(cache_dir: Path) -> list[tuple[float, str]]:
+    """(seconds, page) of every cache entry, slowest first."""
+    rows = []
+    for entry in cache_dir.glob("*/*.json"):
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        rows.append((float(data.get("seconds", 0.0)), data.get("page", "?")))
+    return sorted(rows, reverse=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--warm-only", action="store_true", help="skip the cold build")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-exec-") as tmp:
+        tmp_path = Path(tmp)
+        cache = tmp_path / "cache"
+        env = {} if args.warm_only else {"RNNBOOK_EXEC_CACHE": str(cache)}
+        if not args.warm_only:
+            cold = build(tmp_path / "cold", **env)
+            print(f"cold build (empty cache, every page executed): {cold:8.1f} s")
+        warm = build(tmp_path / "warm", **env)
+        print(f"warm build (everything from the cache)        : {warm:8.1f} s")
+        plain = build(tmp_path / "plain", RNNBOOK_EXECUTE="0")
+        print(f"plain build (execution plugin off)            : {plain:8.1f} s")
+        print(f"warm / plain                                  : {warm / plain:8.2f}x")
+        if not args.warm_only:
+            rows = page_seconds(cache)
+            total = sum(seconds for seconds, _ in rows)
+            print(f"\ncode execution per page (cold run, {len(rows)} pages with code):")
+            for seconds, page in rows:
+                print(f"  {seconds:7.1f} s  {page}")
+            verdict = "within" if total <= BUDGET_SECONDS else "OVER"
+            print(f"  {total:7.1f} s  total — {verdict} the {BUDGET_SECONDS} s budget")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
