@@ -141,3 +141,16 @@ def test_parallel_status_matches_serial(tmp_path, monkeypatch):
     serial = status.collect_status([str(tmp_path)], jobs=1).as_dict()
     parallel = status.collect_status([str(tmp_path)], jobs=2).as_dict()
     assert parallel == serial and serial["total"]["segments"] == 18
+
+
+def test_parallel_status_reports_a_bad_page(tmp_path, monkeypatch):
+    from translation_tools import status
+    from translation_tools.parse import FormatError
+
+    for index in range(4):
+        (tmp_path / f"p{index}.md").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "p9.md").write_text("x\n<!--\nopen\n", encoding="utf-8")
+    monkeypatch.setattr(status, "PARALLEL_THRESHOLD", 2)
+    with pytest.raises(FormatError) as caught:
+        status.collect_status([str(tmp_path)], jobs=2)
+    assert (caught.value.path.endswith("p9.md"), caught.value.line) == (True, 2)
