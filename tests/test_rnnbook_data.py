@@ -1,5 +1,7 @@
 """rnnbook text, corpus, downloader and batching: behaviour on the shipped corpus and bad input."""
 import hashlib
+import json
+import pathlib
 import unicodedata
 
 import pytest
@@ -248,3 +250,52 @@ def test_loader_without_reshuffle_repeats_its_batches():
     loader = SeqDataLoader(list(range(500)), 2, 5, reshuffle=False)
     first, second = list(loader), list(loader)
     assert all(torch.equal(a[0], b[0]) for a, b in zip(first, second))
+
+
+# --- the frozen data file and the script that freezes it --------------------
+
+def load_freeze_script():
+    import importlib.util
+    path = pathlib.Path(__file__).resolve().parent.parent / "scripts" / "freeze_corpus.py"
+    spec = importlib.util.spec_from_file_location("freeze_corpus", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_shipped_version_matches_its_content():
+    # The version is a hash of the pages, so a hand edit without re-freezing shows up here.
+    freeze = load_freeze_script()
+    shipped = json.loads(freeze.DEFAULT_OUTPUT.read_text(encoding="utf-8"))
+    refrozen = freeze.freeze(shipped, pathlib.Path("docs"))
+    assert refrozen == shipped
+
+
+@pytest.mark.parametrize("markdown,prose", [
+    ("## A *hidden* state", "A hidden state"),
+    ("See :numref:`sec_rnn` and $n$ tokens.", "See and n tokens."),
+    ("Use `nn.RNN` [here](http://x.y) with $\\mathbf{h}_t$.", "Use nn.RNN here with."),
+    ("![Một **RNN**.](../img/rnn.svg)", "Một RNN."),
+    ("* first item\n* second", "first item\nsecond"),
+])
+def test_freeze_cleans_markdown_to_prose(markdown, prose):
+    assert load_freeze_script().clean(markdown) == prose
+
+
+def test_freeze_script_rejects_missing_docs(tmp_path, capsys):
+    assert load_freeze_script().main([str(tmp_path / "nope")]) == 2
+    assert "not a directory" in capsys.readouterr().err
+
+
+def test_freeze_script_writes_corpus_from_pages(tmp_path):
+    docs = tmp_path / "docs" / "chapter_x"
+    docs.mkdir(parents=True)
+    (docs / "a.md").write_text("<!--\n# Title\n-->\n\n# Tiêu đề\n\n<!--\nOne. Two.\n-->\n\n"
+                               "Một. Hai.\n", encoding="utf-8")
+    out = tmp_path / "corpus.json"
+    assert load_freeze_script().main([str(tmp_path / "docs"), "-o", str(out), "--parser"]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["version"].startswith("book-")
+    assert data["pages"] == [{"path": "chapter_x/a.md", "segments": [
+        {"en": "Title", "vi": "Tiêu đề", "role": "heading"},
+        {"en": "One. Two.", "vi": "Một. Hai.", "role": "paragraph"}]}]

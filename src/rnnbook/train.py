@@ -120,7 +120,7 @@ def train_lm(model, train_loader, val_loader, config):
 @torch.no_grad()
 def evaluate_perplexity(model, loader, device=None) -> float:
     """exp(mean cross-entropy per token) of `model` on the batches of `loader`."""
-    device = device or default_device()
+    device = device or next(model.parameters()).device  # wherever the model lives
     was_training = model.training
     model.eval()
     state, loss_sum, count = None, 0.0, 0
