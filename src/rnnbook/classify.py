@@ -5,7 +5,7 @@ from torch import nn
 
 from .corpus import corpus_pages, split_sentences
 from .text import Vocab, tokenize
-from .train import make_optimizer
+from .train import grad_clipping, make_optimizer
 from .utils import default_device, set_seed
 
 
@@ -111,7 +111,7 @@ def train_classifier(model, train_loader, val_loader, config):
             optimizer.zero_grad()
             loss.backward()
             if config.grad_clip:
-                nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+                grad_clipping(model.parameters(), config.grad_clip)
             optimizer.step()
             total, count = total + loss.item() * len(y), count + len(y)
         result["loss"].append(total / count)

@@ -76,6 +76,7 @@ class Vocab:
 
     def __init__(self, tokens=(), min_freq=0, reserved_tokens=()):
         # Accept a flat list of tokens or a list of token lists (one per line).
+        tokens = list(tokens)
         if tokens and isinstance(tokens[0], (list, tuple)):
             tokens = [tok for line in tokens for tok in line]
         counter = collections.Counter(tokens)
