@@ -21,7 +21,7 @@ from typing import Any
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
@@ -99,7 +99,7 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
             config.extra_css.append(CSS_NAME)
         return config
 
-    def on_files(self, files: Files, config):
+    def _on_files_run(self, files: Files, config):
         if not self.enabled:
             return files
         from translation_tools.parse import FormatError, parse
@@ -135,6 +135,17 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
         if self.config.notebooks:
             self.add_notebooks(files, config, parsed)
         return files
+
+    @event_priority(-100)
+    def _on_files_mark(self, files: Files, config):
+        """After mkdocs-jupyter wraps our notebooks (its wrapper hides their inclusion level),
+        mark them as pages outside the nav again, so MkDocs does not list them as missing."""
+        for file in files:
+            if file.src_uri.startswith(NOTEBOOK_DIR + "/") and file.src_uri.endswith(".ipynb"):
+                file.inclusion = InclusionLevel.NOT_IN_NAV
+        return files
+
+    on_files = CombinedEvent(_on_files_run, _on_files_mark)
 
     def display_path(self, path: Path) -> str:
         try:
