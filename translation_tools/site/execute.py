@@ -30,7 +30,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 ENGINE_VERSION = "1"
 KERNEL_NAME = "rnnbook-python"
@@ -670,7 +670,3 @@ def default_cache_dir(root: Path, configured: str | None = None) -> Path:
     chosen = os.environ.get(CACHE_ENV) or configured or ".cache/execution"
     path = Path(chosen)
     return path if path.is_absolute() else root / path
-
-
-def iter_python_pages(docs: Path) -> Iterable[Path]:
-    return sorted(p for p in docs.rglob("*.md") if p.is_file())

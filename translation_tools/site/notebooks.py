@@ -7,7 +7,6 @@ write ``<out>/<page>.vi.ipynb`` and ``<page>.en.ipynb`` for every page of the bo
 from __future__ import annotations
 
 import argparse
-import json
 import posixpath
 import re
 import sys
@@ -21,8 +20,6 @@ from translation_tools.site.execute import (
     atomic_write,
     code_cells,
     default_cache_dir,
-    fence_language,
-    PYTHON_INFOS,
 )
 
 LANGS = ("vi", "en")
