@@ -7,6 +7,7 @@ write ``<out>/<page>.vi.ipynb`` and ``<page>.en.ipynb`` for every page of the bo
 from __future__ import annotations
 
 import argparse
+import os
 import posixpath
 import re
 import sys
@@ -75,7 +76,12 @@ def prose(text: str, lang: str, titles: dict[str, str], page_dir: str, site_url:
             if re.match(r"^[a-z]+:|^/|^#", target):
                 return match.group(0)
             resolved = posixpath.normpath(posixpath.join(page_dir, target))
-            return f"{match.group(1)}{site_url.rstrip('/')}/{resolved}{match.group(3) or ''})"
+            if "://" in site_url:
+                link = f"{site_url.rstrip('/')}/{resolved}"
+            else:  # a folder path from the notebooks' root to docs/, for local copies
+                up = "../" * (page_dir.count("/") + 1) if page_dir else ""
+                link = posixpath.normpath(f"{up}{site_url}/{resolved}")
+            return f"{match.group(1)}{link}{match.group(3) or ''})"
         text = IMAGE_RE.sub(absolute, text)
     return text
 
@@ -171,6 +177,8 @@ def export(docs_dir: Path, out_dir: Path, root: Path, site_url: str | None = Non
         parsed.append((src_uri, display, parse_file(page, display)))
     written = []
     titles = {lang: label_titles([doc for _, _, doc in parsed], lang) for lang in LANGS}
+    if site_url is None:  # local notebooks show the images straight from docs/
+        site_url = Path(os.path.relpath(docs_dir, out_dir.resolve())).as_posix()
     runs = executor.run_pages([(display, code_cells(doc, root)) for _, display, doc in parsed], jobs)
     for (src_uri, display, doc), run in zip(parsed, runs):
         for lang in LANGS:
@@ -188,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("docs", type=Path, help="the docs folder (e.g. docs)")
     parser.add_argument("--out", type=Path, default=Path("notebooks"), help="output folder")
-    parser.add_argument("--site-url", default=None, help="make image links absolute to this site")
+    parser.add_argument("--site-url", default=None,
+                        help="make image links absolute to this site (default: relative to docs/)")
     parser.add_argument("--timeout", type=float, default=300.0, help="per-page time limit, seconds")
     parser.add_argument("--jobs", type=int, default=1, help="pages executed at a time")
     args = parser.parse_args(argv)
