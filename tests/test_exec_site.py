@@ -143,3 +143,31 @@ def test_failing_cell_fails_the_build_with_page_and_line(site):
 def test_fixture_pages_are_unchanged_by_the_build(site):
     root, _ = site
     assert (root / "docs" / "a.md").read_text(encoding="utf-8") == PAGE_A
+
+
+def test_render_escapes_text_and_keeps_the_last_progress_state():
+    from translation_tools.site.exec_plugin import ExecutePlugin
+
+    plugin = ExecutePlugin()
+    plugin.edition, plugin.assets = "vi", {}
+    html = plugin.render([
+        {"output_type": "stream", "name": "stdout", "text": "<unk> & <eos>\n10%\r50%\r100%\n"},
+        {"output_type": "stream", "name": "stderr", "text": "\x1b[31mwarning\x1b[0m\n"},
+        {"output_type": "execute_result", "data": {"text/plain": "tensor([1, 2])"}, "execution_count": 1},
+    ], "chapter/page/")
+    assert html.startswith("\n\n<div class=\"cell-output\">") and html.endswith("</div>\n\n")
+    assert "<code>&lt;unk&gt; &amp; &lt;eos&gt;\n100%</code>" in html
+    assert '<pre class="cell-output-text cell-output-stderr"><code>warning</code></pre>' in html
+    assert '<pre class="cell-output-text cell-output-value"><code>tensor([1, 2])</code></pre>' in html
+
+
+def test_render_writes_figures_as_files_relative_to_the_page():
+    from translation_tools.site.exec_plugin import ExecutePlugin
+
+    plugin = ExecutePlugin()
+    plugin.edition, plugin.assets = "en", {}
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"></svg>'
+    html = plugin.render([{"output_type": "display_data", "data": {"image/svg+xml": svg}}], "chapter/page/")
+    (name,) = plugin.assets
+    assert name.startswith("assets/outputs/") and name.endswith(".svg")
+    assert f'<img src="../../{name}" alt="Figure drawn by the code above"' in html
