@@ -13,6 +13,7 @@ from translation_tools.document import OUTDATED, TRANSLATED, Block, Contributors
 from translation_tools.glossary import Glossary, load_glossary, vietnamese_pattern
 from translation_tools.pages import page_paths
 from translation_tools.parse import FormatError, _OUTDATED, has_placeholder, parse_file
+from translation_tools.syntax import FENCE, REFERENCE
 
 ERROR = "error"
 WARNING = "warning"
@@ -133,12 +134,17 @@ def _check_english_left(english: str, vietnamese: str, line: int, report) -> Non
         report(line, WARNING, "the slot looks like English (no Vietnamese letters): translate it")
 
 
-def _check_glossary(glossary: Glossary, english: str, vietnamese: str, line: int, report) -> None:
+def _check_forbidden(glossary: Glossary, vietnamese: str, line: int, report) -> None:
     text = unicodedata.normalize("NFC", vietnamese)
     for term in glossary.entries:
         for variant in term.forbidden:
             if vietnamese_pattern(variant).search(text):
                 report(line, ERROR, f"forbidden rendering '{variant}': the glossary says '{term.en}' → '{term.vi}'")
+
+
+def _check_glossary(glossary: Glossary, english: str, vietnamese: str, line: int, report) -> None:
+    _check_forbidden(glossary, vietnamese, line, report)
+    text = unicodedata.normalize("NFC", vietnamese)
     for term in glossary.terms_in(english):
         renderings = [term.vi, *term.also]
         if not any(vietnamese_pattern(r).search(text) for r in renderings):
@@ -151,11 +157,7 @@ def _check_prose_block(block: Block, glossary: Glossary | None, report) -> None:
     _check_stray_close(block.text, block.start, report)
     _check_unsafe(block.text, block.start, report)
     if glossary is not None:
-        text = unicodedata.normalize("NFC", block.text)
-        for term in glossary.entries:
-            for variant in term.forbidden:
-                if vietnamese_pattern(variant).search(text):
-                    report(block.start, ERROR, f"forbidden rendering '{variant}': the glossary says '{term.vi}'")
+        _check_forbidden(glossary, block.text, block.start, report)
     for match in re.finditer(r"\]\(([^)\s]+) \"remote image\"\)", block.text):
         report(block.start, WARNING, f"figure links to an image on another host ({match.group(1)}): "
                "re-import with --images DIR holding a local copy, or draw the figure")
@@ -171,7 +173,7 @@ def empty_headings(text: str) -> list[tuple[int, int, str]]:
     in_fence = False
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
-        if re.match(r" {0,3}(`{3,}|~{3,})", line):
+        if FENCE.match(line):
             in_fence = not in_fence
         heading = None if in_fence else re.match(r"(#{1,6})\s+(.*?)\s*#*\s*$", line)
         if heading:
@@ -229,7 +231,7 @@ def check_pages(docs: list[Document], glossary: Glossary | None = None, whole_bo
 
 
 def _unknown_references(docs: list[Document], defined: dict) -> list[Diagnostic]:
-    from translation_tools.mdtext import REFERENCE, split_references
+    from translation_tools.mdtext import split_references
 
     out = []
     for doc in docs:

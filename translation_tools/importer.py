@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass, field
 
 from translation_tools.parse import FormatError, parse
+from translation_tools.syntax import CODE_SPAN, FENCE, MATH
 from translation_tools.write import write_file_atomic
 
 REMOTE_TITLE = "remote image"  # link title marking a figure whose image stays on another host
@@ -24,13 +25,10 @@ THUMBNAIL_KEYS = ("thumbnail", "thumbnailImage", "thumbnail_image", "image", "co
 DROPPED_KEYS = ("mathjax", "math", "katex", "layout", "comments", "toc", "slug", "url", "aliases", "permalink",
                 "lastmod", "published", "weight", "type", "share", "showtoc", "summary")
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)([\w.-]+)(.*?)\s*([>%])\}\}", re.DOTALL)
 _LIQUID = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.DOTALL)
 _ATTRIBUTE = re.compile(r"([\w:-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+))")
 _POSITIONAL = re.compile(r"\"([^\"]*)\"|'([^']*)'|(\S+)")
-_MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$(?!\$)(?:\\.|[^$\\\n])+?\$", re.DOTALL)
-_CODE_SPAN = re.compile(r"(`+)[^`]+?\1(?!`)")
 # Tags whose end tag HTML requires (<p> and <li> may legally stay open).
 _PAIRED_TAGS = ("center", "figure", "figcaption", "a", "em", "i", "b", "strong", "div", "span", "table", "sup", "sub")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b([^<>]*?)(/?)>")
@@ -210,7 +208,7 @@ def _convert_fences(post: _Post, body: str) -> str:
     out: list[str] = []
     index = 0
     while index < len(lines):
-        match = _FENCE.match(lines[index])
+        match = FENCE.match(lines[index])
         if not match:
             out.append(lines[index])
             index += 1
@@ -241,8 +239,8 @@ def _convert_paired_shortcodes(post: _Post, body: str) -> str:
 
 
 def _mask_math_and_code(post: _Post, body: str) -> str:
-    body = _CODE_SPAN.sub(lambda m: post.keep(m.group(0)), body)
-    return _MATH.sub(lambda m: post.keep(m.group(0)), body)
+    body = CODE_SPAN.sub(lambda m: post.keep(m.group(0)), body)
+    return MATH.sub(lambda m: post.keep(m.group(0)), body)
 
 
 # --- shortcodes, Liquid, HTML -----------------------------------------------------------

@@ -9,14 +9,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-# d2lbook-style references: :numref:`sec_rnn`, :eqref:`eq_x`, :cite:`A.2014`.
-REFERENCE = re.compile(r":(numref|eqref|cite|ref|label|eqlabel):`([^`\n]*)`")
-# $…$ not preceded by a backslash or another dollar, and not $$.
-INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)((?:\\.|[^$\\\n])+?)\$(?!\$)")
-DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.DOTALL)
-_CODE_OR_MATH = re.compile(
-    r"(`+)[^`]+?\1(?!`)|" + DISPLAY_MATH.pattern + "|" + INLINE_MATH.pattern, re.DOTALL
-)
+from translation_tools.syntax import CODE_SPAN_PATTERN, MATH, REFERENCE
+
+_CODE_OR_MATH = re.compile(CODE_SPAN_PATTERN + "|" + MATH.pattern, re.DOTALL)
 
 
 @lru_cache(maxsize=1)
@@ -74,7 +69,7 @@ class InlineParts:
     prose: str = ""
 
 
-_REFERENCE_OR_CODE = re.compile(REFERENCE.pattern + r"|(`+)[^`]+?\3(?!`)")
+_REFERENCE_OR_CODE = re.compile(REFERENCE.pattern + "|" + CODE_SPAN_PATTERN.replace("\\1", "\\3"))
 
 
 def split_references(text: str) -> tuple[list[str], str]:

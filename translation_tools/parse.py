@@ -24,6 +24,7 @@ from translation_tools.document import (
     FrontMatterBlock,
     Segment,
 )
+from translation_tools.syntax import CODE_SPAN, FENCE
 
 CONTRIBUTORS_TITLE = "Những người thực hiện"
 
@@ -31,7 +32,6 @@ CONTRIBUTORS_TITLE = "Những người thực hiện"
 _OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # (and a lone \r)
 _SIMPLE_YAML = re.compile(r"([A-Za-z_][\w-]*):[ \t]+([A-Za-z][\w@./+-]*)[ \t]*")
 _YAML_WORDS = frozenset("y yes n no true false on off null".split())
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
 _LABEL = re.compile(r":[a-z]+:`[^`]*`\s*")
 _OUTDATED = re.compile(r"<!--\s*outdated\b.*-->\s*", re.IGNORECASE)
 _MARKER_TEXT = re.compile(
@@ -41,7 +41,6 @@ _MARKER_TEXT = re.compile(
 _MARKER_FIRST = "=-PpBbKk"
 _BREAK_FIRST = "<`~$:#"
 _PLACEHOLDER = re.compile(r"\*\s*dịch\b[^*\n]*\*", re.IGNORECASE)
-_CODE_SPAN = re.compile(r"(`+)[^`]+?\1(?!`)")
 _LINK_TARGET = re.compile(r"\]\([^)\n]*\)")
 _WORD = re.compile(r"\w")
 _BULLET = re.compile(r"\s*[*+-](?!\*)(\s*)(.*)")
@@ -110,7 +109,7 @@ def placeholder_only(slot: str) -> bool:
 
 def has_placeholder(slot: str) -> bool:
     """A ``*dịch … *`` placeholder outside inline code (a guide may quote one in backticks)."""
-    text = _CODE_SPAN.sub("", unicodedata.normalize("NFC", slot))
+    text = CODE_SPAN.sub("", unicodedata.normalize("NFC", slot))
     return _PLACEHOLDER.search(text) is not None
 
 
@@ -208,7 +207,7 @@ class _Scanner:
     # --- line tests -------------------------------------------------------
 
     def fence_at(self, i: int):
-        match = _FENCE.fullmatch(self.raw[i].rstrip("\r\n"))
+        match = FENCE.fullmatch(self.raw[i].rstrip("\r\n"))
         if not match:
             return None
         if match.group(1)[0] == "`" and "`" in match.group(2):
