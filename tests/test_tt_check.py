@@ -167,3 +167,9 @@ def test_text_outside_segments_of_a_bilingual_page_warns():
     doc = parse("<!--\nA.\n-->\n\nMột.\n\nĐoạn thứ hai lạc ra ngoài.\n", path="p.md")
     found = [(d.line, d.severity, d.message.split(":")[0]) for d in check_document(doc)]
     assert found == [(7, "warning", "text outside any segment")]
+
+
+def test_forbidden_rendering_in_a_monolingual_page_is_an_error():
+    doc = parse("# Bài viết\n\nMột mạng nơ-ron hồi quy đơn giản.\n", path="p.md")
+    found = [(d.line, d.severity) for d in check_document(doc, GLOSSARY)]
+    assert found == [(3, "error")]
