@@ -436,13 +436,15 @@ def run(args) -> int:
     result = import_post(text, args.post, args.images, args.output)
     for note in sorted(result.notes, key=_note_line):
         print(note, file=sys.stderr)
-    for source, target in result.images:
-        os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
-        shutil.copyfile(source, target + ".part")
-        os.replace(target + ".part", target)
     if args.output:
+        for source, target in result.images:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            shutil.copyfile(source, target + ".part")
+            os.replace(target + ".part", target)
         write_file_atomic(args.output, result.text)
         print(f"{args.output}: imported ({len(result.notes)} note(s))", file=sys.stderr)
     else:
+        if result.images:
+            print("images are copied only with -o OUT.md", file=sys.stderr)
         sys.stdout.write(result.text)
     return 0
