@@ -128,7 +128,8 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
             self.runs[file.src_uri] = run
             if run.executed:
                 ran += 1
-                log.info("executed %s (%d cells) in %.1f s", display, len(run.cells), run.seconds)
+                log.info("executed %s (%d cells) in %.1f s (kernel CPU %.1f s)",
+                         display, len(run.cells), run.seconds, run.cpu_seconds)
         if ran:
             log.info("executed %d of %d pages in %.1f s", ran, len(parsed), time.perf_counter() - started)
         if self.config.notebooks:

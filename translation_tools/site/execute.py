@@ -69,6 +69,7 @@ class PageRun:
     executed: bool = False
     seconds: float = 0.0
     key: str = ""
+    cpu_seconds: float = 0.0
 
     def outputs_by_line(self) -> dict[int, list[dict[str, Any]]]:
         return {cell.line: cell.outputs for cell in self.cells}
@@ -324,8 +325,9 @@ def __rnnbook_report():
                       if isinstance(getattr(m, "__file__", None), str) and m.__file__.endswith(".py")})
     code = sorted({(c.co_filename, c.co_name, c.co_firstlineno) for c in __rnnbook_seen})
     search = [os.path.abspath(p or ".") for p in sys.path if isinstance(p, str)]
+    times = os.times()
     print(json.dumps({"modules": modules, "code": code, "opened": sorted(__rnnbook_opened),
-                      "path": search}))
+                      "path": search, "cpu": times.user + times.system}))
 __rnnbook_report()
 """
 
@@ -568,12 +570,14 @@ class Executor:
             "key": key,
             "page": path,
             "seconds": round(seconds, 3),
+            "cpu_seconds": round(float(report.get("cpu", 0.0)), 3),  # kernel CPU, all threads
             "deps": deps,
             "outputs": [cell.outputs for cell in cells],
         }
         self.cache.store(key, entry)
         self.executed.append(path)
-        return PageRun(path, cells, executed=True, seconds=seconds, key=key)
+        return PageRun(path, cells, executed=True, seconds=seconds, key=key,
+                       cpu_seconds=entry["cpu_seconds"])
 
     def run_pages(self, pages: list[tuple[str, list[Cell]]], jobs: int = 1) -> list[PageRun]:
         """``run_page`` for many pages, up to ``jobs`` kernels at a time; results in page order.
