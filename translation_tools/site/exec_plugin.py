@@ -47,7 +47,7 @@ BUTTON_TEXT = {
 FIGURE_ALT = {"vi": "Hình do mã phía trên vẽ", "en": "Figure drawn by the code above"}
 STYLE = """\
 .md-typeset .cell-output{margin:-.6em 0 1.2em;border-left:.2rem solid var(--md-accent-fg-color--transparent,#e0e0ff);padding-left:.6rem}
-.md-typeset .cell-output pre.cell-output-text{margin:.3em 0;font-size:.78em;background:none;box-shadow:none}
+.md-typeset .cell-output pre.cell-output-text{margin:.3em 0;font-size:.85em;background:none;box-shadow:none}
 .md-typeset .cell-output pre.cell-output-text>code{background:none;padding:.4em .2em;white-space:pre-wrap;overflow-wrap:anywhere}
 .md-typeset .cell-output pre.cell-output-stderr>code{color:var(--md-code-hl-number-color,#b00)}
 .md-typeset .cell-output figure.cell-output-figure{margin:.4em 0;text-align:left}
