@@ -202,6 +202,17 @@ def test_two_kernels_at_a_time_give_the_same_outputs(book):
     assert [run.cells[0].outputs for run in runs] == [expected["a"], expected["b"]]
 
 
+def test_concurrent_runs_of_the_same_code_execute_once(tmp_path):
+    """Two builds (here: two threads) reaching the same page share one run through a lock."""
+    from translation_tools.site.execute import Cell
+
+    executor = Executor(tmp_path, tmp_path / "cache")
+    pages = [(f"docs/{name}.md", [Cell(3, "print(40 + 2)")]) for name in ("x", "y")]
+    runs = executor.run_pages(pages, jobs=2)
+    assert len(executor.executed) == 1
+    assert [run.cells[0].outputs[0]["text"] for run in runs] == ["42\n", "42\n"]
+
+
 def test_failing_cell_names_page_and_fence_line(book):
     page = book / "docs" / "c.md"
     page.write_text("# C\n\n```python\nx = 1\n```\n\n```python\n1 / 0\n```\n", encoding="utf-8")

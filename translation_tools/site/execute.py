@@ -28,9 +28,10 @@ import shutil
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 ENGINE_VERSION = "1"
 KERNEL_NAME = "rnnbook-python"
@@ -447,6 +448,20 @@ class ExecutionCache:
                 return entry
         return None
 
+    @contextmanager
+    def lock(self, key: str) -> Iterator[None]:
+        """An exclusive lock on one page key across processes (released if a process dies)."""
+        import fcntl
+
+        folder = self.directory / "locks"
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / f"{key}.lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def store(self, key: str, entry: dict[str, Any]) -> Path:
         folder = self.directory / key
         folder.mkdir(parents=True, exist_ok=True)
@@ -556,11 +571,24 @@ class Executor:
         if not cells:
             return PageRun(path, [])
         key = page_key(cells)
+        hit = self._recall(path, cells, key)
+        if hit is not None:
+            return hit
+        # Builds running at the same time (a serve and a test, say) share the cache: the
+        # first one to reach a page runs it, the others wait for its entry.
+        with self.cache.lock(key):
+            hit = self._recall(path, cells, key)
+            return hit if hit is not None else self._run_and_store(path, cells, key)
+
+    def _recall(self, path: str, cells: list[Cell], key: str) -> PageRun | None:
         entry = self.cache.lookup(key, self.root, self.sources)
-        if entry is not None:
-            for cell, outputs in zip(cells, entry["outputs"]):
-                cell.outputs = outputs
-            return PageRun(path, cells, executed=False, seconds=entry.get("seconds", 0.0), key=key)
+        if entry is None:
+            return None
+        for cell, outputs in zip(cells, entry["outputs"]):
+            cell.outputs = outputs
+        return PageRun(path, cells, executed=False, seconds=entry.get("seconds", 0.0), key=key)
+
+    def _run_and_store(self, path: str, cells: list[Cell], key: str) -> PageRun:
         started = time.perf_counter()
         report = self._execute(path, cells)
         seconds = time.perf_counter() - started
