@@ -96,6 +96,7 @@ def test_outputs_follow_their_cells(site, edition):
     src = re.search(r'<figure class="cell-output-figure"><img src="([^"]+)"', outputs[2]).group(1)
     figure = (root / "site" / ("en" if edition == "en" else "") / "a" / src).resolve()
     assert figure.suffix == ".svg" and figure.read_text().lstrip().startswith("<?xml")
+    assert figure.stat().st_mode & 0o044 == 0o044, "a web server can read it"
     # each output block sits right after its code block
     assert html.index(">double<") < html.index(outputs[0]) < html.index(">answer<") < html.index(outputs[1])
 
