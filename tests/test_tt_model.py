@@ -269,3 +269,9 @@ def test_front_matter_yaml_would_type_goes_to_pyyaml(line):
     from translation_tools.parse import simple_yaml
 
     assert simple_yaml([line]) is None
+
+
+def test_bom_before_a_fence_on_the_first_line():
+    text = "\ufeff```python\nx = 1\n```\n"
+    doc = parse(text)
+    assert [b.kind for b in doc.blocks] == ["code"] and write(doc) == text

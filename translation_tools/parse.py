@@ -207,7 +207,8 @@ class _Scanner:
     # --- line tests -------------------------------------------------------
 
     def fence_at(self, i: int):
-        match = FENCE.fullmatch(self.raw[i].rstrip("\r\n"))
+        line = self.raw[i].rstrip("\r\n")
+        match = FENCE.fullmatch(line.lstrip("\ufeff") if i == 0 else line)
         if not match:
             return None
         if match.group(1)[0] == "`" and "`" in match.group(2):
