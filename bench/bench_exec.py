@@ -43,6 +43,16 @@ def page_seconds(cache_dir: Path) -> list[tuple[float, float, str]]:
     return sorted(rows, reverse=True)
 
 
+def slowest_cells(cache_dir: Path) -> list[tuple[float, str]]:
+    """(seconds, page:line) of every executed cell, slowest first."""
+    rows = []
+    for entry in cache_dir.glob("*/*.json"):
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        for line, seconds in data.get("cell_seconds", {}).items():
+            rows.append((float(seconds), f"{data.get('page', '?')}:{line}"))
+    return sorted(rows, reverse=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warm-only", action="store_true", help="skip the cold build")
@@ -67,6 +77,9 @@ def main() -> int:
             print("     wall   kernel CPU  page")
             for seconds, cpu_seconds, page in rows:
                 print(f"  {seconds:7.1f} s {cpu_seconds:7.1f} s  {page}")
+            print("  slowest cells:")
+            for seconds, where in slowest_cells(cache)[:8]:
+                print(f"  {seconds:7.1f} s  {where}")
             verdict = "within" if total <= BUDGET_SECONDS else "OVER"
             print(f"  {total:7.1f} s {cpu:7.1f} s  total — {verdict} the {BUDGET_SECONDS} s budget"
                   f" (load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")

@@ -59,6 +59,7 @@ class Cell:
     line: int
     source: str
     outputs: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
 
 
 @dataclass(slots=True)
@@ -611,6 +612,7 @@ class Executor:
             "cpu_seconds": round(float(report.get("cpu", 0.0)), 3),  # kernel CPU, all threads
             "deps": deps,
             "outputs": [cell.outputs for cell in cells],
+            "cell_seconds": {str(cell.line): cell.seconds for cell in cells},
         }
         self.cache.store(key, entry)
         self.executed.append(path)
@@ -676,9 +678,11 @@ class Executor:
                     if remaining <= 0:
                         raise CellTimeoutError("page time limit reached")
                     client.timeout = max(1, int(remaining + 0.999))
+                    cell_started = time.perf_counter()
                     client.execute_cell(nb_cell, index)
                     if is_page_cell:
                         cells[index - 1].outputs = clean_outputs(nb_cell.outputs, index)
+                        cells[index - 1].seconds = round(time.perf_counter() - cell_started, 3)
             clean_exit = True
         except CellExecutionError as error:
             name = getattr(error, "ename", "") or "Error"
