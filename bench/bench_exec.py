@@ -33,21 +33,29 @@ def build(site_dir: Path, **env_overrides: str) -> float:
     return seconds
 
 
-def page_seconds(cache_dir: Path) -> list[tuple[float, float, str]]:
-    """(wall seconds, kernel CPU seconds, page) of every cache entry, slowest first."""
-    rows = []
+def latest_entries(cache_dir: Path) -> list[dict]:
+    """The newest cache entry of each page."""
+    newest: dict[str, tuple[int, dict]] = {}
     for entry in cache_dir.glob("*/*.json"):
         data = json.loads(entry.read_text(encoding="utf-8"))
-        rows.append((float(data.get("seconds", 0.0)), float(data.get("cpu_seconds", 0.0)),
-                     data.get("page", "?")))
+        stamp = entry.stat().st_mtime_ns
+        page = data.get("page", "?")
+        if page not in newest or newest[page][0] < stamp:
+            newest[page] = (stamp, data)
+    return [data for _, data in newest.values()]
+
+
+def page_seconds(cache_dir: Path) -> list[tuple[float, float, str]]:
+    """(wall seconds, kernel CPU seconds, page) of each page's newest entry, slowest first."""
+    rows = [(float(d.get("seconds", 0.0)), float(d.get("cpu_seconds", 0.0)), d.get("page", "?"))
+            for d in latest_entries(cache_dir)]
     return sorted(rows, reverse=True)
 
 
 def slowest_cells(cache_dir: Path) -> list[tuple[float, str]]:
     """(seconds, page:line) of every executed cell, slowest first."""
     rows = []
-    for entry in cache_dir.glob("*/*.json"):
-        data = json.loads(entry.read_text(encoding="utf-8"))
+    for data in latest_entries(cache_dir):
         for line, seconds in data.get("cell_seconds", {}).items():
             rows.append((float(seconds), f"{data.get('page', '?')}:{line}"))
     return sorted(rows, reverse=True)
@@ -56,7 +64,12 @@ def slowest_cells(cache_dir: Path) -> list[tuple[float, str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warm-only", action="store_true", help="skip the cold build")
+    parser.add_argument("--report", type=Path, metavar="CACHE_DIR",
+                        help="only print the recorded times of an existing cache (no builds)")
     args = parser.parse_args()
+    if args.report:
+        print_page_times(args.report, f"recorded in {args.report}")
+        return 0
     with tempfile.TemporaryDirectory(prefix="bench-exec-") as tmp:
         tmp_path = Path(tmp)
         cache = tmp_path / "cache"
@@ -70,20 +83,24 @@ def main() -> int:
         print(f"plain build (execution plugin off)            : {plain:8.1f} s")
         print(f"warm / plain                                  : {warm / plain:8.2f}x")
         if not args.warm_only:
-            rows = page_seconds(cache)
-            total = sum(row[0] for row in rows)
-            cpu = sum(row[1] for row in rows)
-            print(f"\ncode execution per page (cold run, {len(rows)} pages with code):")
-            print("     wall   kernel CPU  page")
-            for seconds, cpu_seconds, page in rows:
-                print(f"  {seconds:7.1f} s {cpu_seconds:7.1f} s  {page}")
-            print("  slowest cells:")
-            for seconds, where in slowest_cells(cache)[:8]:
-                print(f"  {seconds:7.1f} s  {where}")
-            verdict = "within" if total <= BUDGET_SECONDS else "OVER"
-            print(f"  {total:7.1f} s {cpu:7.1f} s  total — {verdict} the {BUDGET_SECONDS} s budget"
-                  f" (load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+            print_page_times(cache, "cold run")
     return 0
+
+
+def print_page_times(cache: Path, label: str) -> None:
+    rows = page_seconds(cache)
+    total = sum(row[0] for row in rows)
+    cpu = sum(row[1] for row in rows)
+    print(f"\ncode execution per page ({label}, {len(rows)} pages with code):")
+    print("     wall   kernel CPU  page")
+    for seconds, cpu_seconds, page in rows:
+        print(f"  {seconds:7.1f} s {cpu_seconds:7.1f} s  {page}")
+    print("  slowest cells:")
+    for seconds, where in slowest_cells(cache)[:8]:
+        print(f"  {seconds:7.1f} s  {where}")
+    verdict = "within" if total <= BUDGET_SECONDS else "OVER"
+    print(f"  {total:7.1f} s {cpu:7.1f} s  total — {verdict} the {BUDGET_SECONDS} s budget"
+          f" (load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":
