@@ -7,24 +7,24 @@ from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from translation_tools.parse import FormatError, parse
 from translation_tools.write import write
 
-WORDS = st.sampled_from(
-    ["state", "trạng thái", "ẩn", "$x_t$", "`nn.RNN`", ":numref:`sec_rnn`", "[link](a.md)",
-     "*dịch đoạn phía trên*", "**đậm**", "#", "-->", "<!--", "$$", "```", "~~~", "|", "*", "Đặng"]
-)
-LINE = st.lists(WORDS, min_size=1, max_size=6).map(" ".join)
+SAFE_WORDS = ["state", "trạng thái", "ẩn", "$x_t$", "`nn.RNN`", ":numref:`sec_rnn`", "[link](a.md)",
+              "*dịch đoạn phía trên*", "**đậm**", "#", "|", "*", "Đặng"]
+# Structural tokens may appear anywhere but at the start of a line, where they would open a block.
+WORDS = st.sampled_from(SAFE_WORDS + ["-->", "<!--", "$$", "```", "~~~"])
+LINE = st.builds(lambda first, rest: " ".join([first, *rest]), st.sampled_from(SAFE_WORDS), st.lists(WORDS, max_size=5))
 PROSE = st.lists(LINE, min_size=1, max_size=3).map("\n".join)
 
 SEGMENT = st.builds(
     lambda english, outdated, slot: "<!--\n" + english + "\n-->\n" + outdated + "\n" + slot + "\n",
     st.lists(st.sampled_from(["A paragraph.", "# Heading", "* item", "| a | b |", "![Cap.](x.svg)"]), min_size=1, max_size=3).map("\n".join),
     st.sampled_from(["", "<!-- outdated: review -->\n", "<!--OUTDATED-->\n"]),
-    st.one_of(st.just(""), st.just("*dịch đoạn phía trên*"), PROSE.filter(lambda s: "<!--" not in s and "$$" not in s and "```" not in s and "~~~" not in s)),
+    st.one_of(st.just(""), st.just("*dịch đoạn phía trên*"), PROSE),
 )
 CODE = st.builds(lambda body, info: f"```{info}\n{body}\n```\n", PROSE.filter(lambda s: "```" not in s), st.sampled_from(["", "python", "toc", "{.python .input}"]))
 MATH = st.sampled_from(["$$x = 1$$\n", "$$\n\\begin{aligned}a &= b\\end{aligned}\n$$\n:eqlabel:`eq_a`\n"])
@@ -54,12 +54,8 @@ EXAMPLES = int(os.environ.get("TT_FUZZ_EXAMPLES", "300"))
 @given(FRONT, st.lists(BLOCK, min_size=1, max_size=12), ENDING)
 def test_write_parse_round_trip(front, blocks, ending):
     text = assemble(front, blocks, ending)
-    try:
-        doc = parse(text, path="gen.md")
-    except FormatError as error:
-        # Random prose can open a fence or math it never closes; the error must point inside the text.
-        assert 1 <= error.line <= text.count("\n") + 1
-        return
+    assume(text.strip())  # an all-blank file is the "empty file" error, tested elsewhere
+    doc = parse(text, path="gen.md")  # every generated document is well formed
     assert write(doc) == text
     line = 1
     for block in doc.blocks:
