@@ -173,3 +173,13 @@ def test_forbidden_rendering_in_a_monolingual_page_is_an_error():
     doc = parse("# Bài viết\n\nMột mạng nơ-ron hồi quy đơn giản.\n", path="p.md")
     found = [(d.line, d.severity) for d in check_document(doc, GLOSSARY)]
     assert found == [(3, "error")]
+
+
+def test_toc_entries_must_name_pages(tmp_path):
+    (tmp_path / "a.md").write_text("# A\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "index.md").write_text("# Sub\n", encoding="utf-8")
+    index = tmp_path / "index.md"
+    doc = parse("# Mục lục\n\n```toc\n:maxdepth: 2\n\na\nsub\nmissing\n```\n", path=str(index))
+    found = [(d.line, d.severity, d.message.split(":")[0]) for d in check_document(doc)]
+    assert found == [(8, "error", "toc entry 'missing' names no page")]

@@ -70,6 +70,8 @@ def check_document(doc: Document, glossary: Glossary | None = None) -> list[Diag
             report(block.start, WARNING, "a translation whose English was removed is kept here: reuse it, then delete the comment")
         elif block.kind == "marker" and _OUTDATED.fullmatch(block.text.strip()):
             report(block.start, WARNING, "outdated marker without an English comment above it: delete the line")
+        elif block.kind == "toc":
+            _check_toc(doc.path, block, report)
         elif block.kind == "label":
             for name in _LABEL_LINE.findall(block.text):
                 label = name[1]
@@ -186,6 +188,17 @@ def empty_headings(text: str) -> list[tuple[int, int, str]]:
         if not has_content and (following is None or following[1] <= level) and title != "Những người thực hiện":
             empty.append((number, level, title))
     return empty
+
+
+def _check_toc(path: str, block, report) -> None:
+    folder = os.path.dirname(path)
+    for offset, line in enumerate(block.text.split("\n")[1:-1], start=1):
+        entry = line.strip()
+        if not entry or entry.startswith(":") or entry.startswith("```"):
+            continue
+        target = os.path.join(folder, entry if entry.endswith(".md") else entry + ".md")
+        if not os.path.exists(target) and not os.path.exists(os.path.join(folder, entry, "index.md")):
+            report(block.start + offset, ERROR, f"toc entry '{entry}' names no page: create {target} or fix the name")
 
 
 def _check_stray_close(text: str, first_line: int, report) -> None:
