@@ -189,6 +189,20 @@ def export(docs_dir: Path, out_dir: Path, root: Path, site_url: str | None = Non
     return written
 
 
+def configured_timeout(mkdocs_yml: Path, default: float = 300.0) -> float:
+    """The ``timeout`` of the rnnbook-execute plugin in mkdocs.yml, so both runs agree."""
+    try:
+        import yaml
+
+        config = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+        for plugin in config.get("plugins", []):
+            if isinstance(plugin, dict) and "rnnbook-execute" in plugin:
+                return float((plugin["rnnbook-execute"] or {}).get("timeout", default))
+    except (OSError, ValueError, AttributeError, yaml.YAMLError):
+        pass
+    return default
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m translation_tools.site.notebooks",
@@ -198,7 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("notebooks"), help="output folder")
     parser.add_argument("--site-url", default=None,
                         help="make image links absolute to this site (default: relative to docs/)")
-    parser.add_argument("--timeout", type=float, default=300.0, help="per-page time limit, seconds")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="per-page time limit, seconds (default: mkdocs.yml's, else 300)")
     parser.add_argument("--jobs", type=int, default=1, help="pages executed at a time")
     args = parser.parse_args(argv)
     from translation_tools.parse import FormatError
@@ -207,8 +222,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.docs}:1: not a folder; pass the book's docs folder, e.g. `docs`", file=sys.stderr)
         return 2
     root = Path.cwd()
+    timeout = args.timeout or configured_timeout(root / "mkdocs.yml")
     try:
-        paths = export(args.docs.resolve(), args.out, root.resolve(), args.site_url, args.timeout,
+        paths = export(args.docs.resolve(), args.out, root.resolve(), args.site_url, timeout,
                        args.jobs)
     except (ExecutionError, FormatError) as error:
         print(str(error), file=sys.stderr)
