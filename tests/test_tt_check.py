@@ -183,3 +183,17 @@ def test_toc_entries_must_name_pages(tmp_path):
     doc = parse("# Mục lục\n\n```toc\n:maxdepth: 2\n\na\nsub\nmissing\n```\n", path=str(index))
     found = [(d.line, d.severity, d.message.split(":")[0]) for d in check_document(doc)]
     assert found == [(8, "error", "toc entry 'missing' names no page")]
+
+
+def test_unknown_citation_keys_warn_for_a_whole_book():
+    doc = parse("<!--\nAs shown :cite:`Known.2014,Unknown.2020`.\n-->\n\nNhư :cite:`Known.2014,Unknown.2020`.\n", path="a.md")
+    found = [d.message for d in check_pages([doc], whole_book=True, citation_keys={"Known.2014"})]
+    assert found == [":cite:`Unknown.2020` is not in references.bib: add its BibTeX entry"]
+
+
+def test_citation_keys_are_read_from_bibtex(tmp_path):
+    from translation_tools.check import citation_keys
+
+    bib = tmp_path / "references.bib"
+    bib.write_text("@article{Cho.2014,\n title={x}}\n@inproceedings{ Hochreiter.Schmidhuber.1997 ,\n}\n", encoding="utf-8")
+    assert citation_keys(str(bib)) == {"Cho.2014", "Hochreiter.Schmidhuber.1997"}

@@ -223,7 +223,8 @@ def _check_contributors(block: ContributorsBlock, report) -> None:
             report(entry.line, WARNING, f"double space in the name: write '* {entry.name}'")
 
 
-def check_pages(docs: list[Document], glossary: Glossary | None = None, whole_book: bool = False) -> list[Diagnostic]:
+def check_pages(docs: list[Document], glossary: Glossary | None = None, whole_book: bool = False,
+                citation_keys: set[str] | None = None) -> list[Diagnostic]:
     """Per-page checks plus labels defined twice across pages (and, for a whole book, unknown references)."""
     out: list[Diagnostic] = []
     defined: dict[str, tuple[str, int]] = {}
@@ -239,11 +240,11 @@ def check_pages(docs: list[Document], glossary: Glossary | None = None, whole_bo
                 defined.setdefault(label, (doc.path, block.start))
                 seen_here.add(label)
     if whole_book:
-        out.extend(_unknown_references(docs, defined))
+        out.extend(_unknown_references(docs, defined, citation_keys))
     return out
 
 
-def _unknown_references(docs: list[Document], defined: dict) -> list[Diagnostic]:
+def _unknown_references(docs: list[Document], defined: dict, citation_keys: set[str] | None) -> list[Diagnostic]:
     from translation_tools.mdtext import split_references
 
     out = []
@@ -254,14 +255,25 @@ def _unknown_references(docs: list[Document], defined: dict) -> list[Diagnostic]
                 if kind in ("numref", "eqref", "ref") and target not in defined:
                     out.append(Diagnostic(doc.path, seg.english_start, WARNING,
                                           f":{kind}:`{target}` refers to a label no page defines"))
+                if kind == "cite" and citation_keys is not None:
+                    for key in (part.strip() for part in target.split(",")):
+                        if key and key not in citation_keys:
+                            out.append(Diagnostic(doc.path, seg.english_start, WARNING,
+                                                  f":cite:`{key}` is not in references.bib: add its BibTeX entry"))
     return out
 
 
-def default_glossary_path(paths: list[str]) -> str | None:
+def citation_keys(path: str) -> set[str]:
+    with open(path, encoding="utf-8") as handle:
+        return set(re.findall(r"@\w+\s*\{\s*([^,\s]+)\s*,", handle.read()))
+
+
+def book_file(paths: list[str], name: str) -> str | None:
+    """``name`` (glossary.yml, references.bib) in the checked folders or the nearest folder above them."""
     for path in [*paths, "docs"]:
         folder = path if os.path.isdir(path) else os.path.dirname(path)
         while folder:
-            candidate = os.path.join(folder, "glossary.yml")
+            candidate = os.path.join(folder, name)
             if os.path.exists(candidate):
                 return candidate
             parent = os.path.dirname(folder)
@@ -272,7 +284,7 @@ def default_glossary_path(paths: list[str]) -> str | None:
 
 
 def run(args) -> int:
-    glossary_path = args.glossary or default_glossary_path(args.paths)
+    glossary_path = args.glossary or book_file(args.paths, "glossary.yml")
     glossary = load_glossary(glossary_path) if glossary_path else None
     docs, diagnostics = [], []
     for path in page_paths(args.paths):
@@ -281,7 +293,9 @@ def run(args) -> int:
         except FormatError as error:
             diagnostics.append(Diagnostic(error.path, error.line, ERROR, error.message))
     whole_book = any(os.path.isdir(path) for path in args.paths)
-    diagnostics.extend(check_pages(docs, glossary, whole_book))
+    bibliography = book_file(args.paths, "references.bib") if whole_book else None
+    keys = citation_keys(bibliography) if bibliography else None
+    diagnostics.extend(check_pages(docs, glossary, whole_book, keys))
     diagnostics.sort(key=lambda d: (d.path, d.line))
     errors = sum(d.severity == ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors
