@@ -32,7 +32,7 @@ CONTRIBUTORS_TITLE = "Những người thực hiện"
 _OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # (and a lone \r)
 _SIMPLE_YAML = re.compile(r"([A-Za-z_][\w-]*):[ \t]+([A-Za-z][\w@./+-]*)[ \t]*")
 _YAML_WORDS = frozenset("y yes n no true false on off null".split())
-_LABEL = re.compile(r":[a-z]+:`[^`]*`\s*")
+_LABEL = re.compile(r":[a-z_]+:(`[^`]*`)?\s*")  # :label:`x`, :width:`400px`, :begin_tab:`pytorch`, :end_tab:
 _OUTDATED = re.compile(r"<!--\s*outdated\b.*-->\s*", re.IGNORECASE)
 _MARKER_TEXT = re.compile(
     r"(=+.*=+|-{3,}.*-{3,}|phần\s+\d+.*|(bắt đầu|kết thúc)\s+(dịch|review|hiệu đính)\b.*)",
