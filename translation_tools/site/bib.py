@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 _CACHE: dict[tuple[str, float], dict[str, Entry]] = {}
 AND = {"vi": "và", "en": "and"}
@@ -54,21 +56,50 @@ def _latex_to_text(value: str) -> str:
         return value.replace("{", "").replace("}", "")
 
 
-def load(path: str) -> dict[str, Entry]:
-    """Entries of a .bib file by key; {} when the file does not exist. Cached by mtime."""
+def load(path: str, cache_dir: str | None = None) -> dict[str, Entry]:
+    """Entries of a .bib file by key; {} when the file does not exist.
+
+    Cached in memory by mtime and, with ``cache_dir``, on disk by content (pybtex
+    takes most of a second to import and parse).
+    """
     if not os.path.exists(path):
         return {}
     key = (path, os.path.getmtime(path))
     if key not in _CACHE:
-        from pybtex.database import parse_file
-
-        data = parse_file(path, bib_format="bibtex")
-        entries = {}
-        for name, item in data.entries.items():
-            people = item.persons.get("author") or item.persons.get("editor") or []
-            last = [_latex_to_text(" ".join(person.prelast_names + person.last_names)) for person in people]
-            fields = item.fields
-            venue = fields.get("journal") or fields.get("booktitle") or fields.get("publisher") or fields.get("howpublished") or ""
-            entries[name] = Entry(name, last, fields.get("year", ""), _latex_to_text(fields.get("title", "")), _latex_to_text(venue))
-        _CACHE[key] = entries
+        _CACHE[key] = _load_cached(path, cache_dir) if cache_dir else _parse(path)
     return _CACHE[key]
+
+
+def _load_cached(path: str, cache_dir: str) -> dict[str, Entry]:
+    with open(path, "rb") as handle:
+        digest = hashlib.sha256(handle.read()).hexdigest()
+    cached = os.path.join(cache_dir, f"bib-{digest[:16]}.json")
+    try:
+        with open(cached, encoding="utf-8") as handle:
+            return {item["key"]: Entry(**item) for item in json.load(handle)}
+    except (OSError, ValueError, TypeError):
+        pass
+    entries = _parse(path)
+    try:
+        os.makedirs(cache_dir, exist_ok=True)
+        temporary = f"{cached}.{os.getpid()}.tmp"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump([asdict(entry) for entry in entries.values()], handle, ensure_ascii=False)
+        os.replace(temporary, cached)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+    return entries
+
+
+def _parse(path: str) -> dict[str, Entry]:
+    from pybtex.database import parse_file
+
+    data = parse_file(path, bib_format="bibtex")
+    entries = {}
+    for name, item in data.entries.items():
+        people = item.persons.get("author") or item.persons.get("editor") or []
+        last = [_latex_to_text(" ".join(person.prelast_names + person.last_names)) for person in people]
+        fields = item.fields
+        venue = fields.get("journal") or fields.get("booktitle") or fields.get("publisher") or fields.get("howpublished") or ""
+        entries[name] = Entry(name, last, fields.get("year", ""), _latex_to_text(fields.get("title", "")), _latex_to_text(venue))
+    return entries

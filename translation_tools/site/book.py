@@ -80,7 +80,7 @@ def plain_title(markdown: str) -> str:
     match = HEADING.match(markdown.strip().split("\n")[0])
     text = match.group(2) if match else markdown.strip().split("\n")[0]
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    return re.sub(r"[*_`]", "", text).strip()
+    return re.sub(r"[*_`$]", "", text).strip()
 
 
 def heading_of(block: Block, edition: str) -> tuple[int, str] | None:
@@ -197,6 +197,9 @@ class Book:
             if kind in counters and kind != "equation":
                 counters[kind] += 1
                 info.numbers[index] = (kind, self._number(info, counters[kind]))
+        title = info.doc.front_matter.get("title")
+        if not info.titles and isinstance(title, str):
+            info.titles = {"vi": title, "en": title}
         # Only labelled equations get a number, as in d2lbook.
         for index in sorted(info.attached):
             if info.doc.blocks[index].kind == "math" and {"label", "eqlabel"} & info.attached[index].keys():

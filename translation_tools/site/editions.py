@@ -112,6 +112,8 @@ def _segment(ctx: Context, index: int, seg: Segment) -> str:
     body = _refs(ctx, seg.translation, seg, seg.slot_start)
     english = _refs(ctx, seg.english, seg, seg.english_start, "en")
     outdated = seg.state == OUTDATED
+    if outdated and not label:
+        attrs = f' id="tt-L{seg.slot_start}"'  # the progress page links here
     classes = "tt-seg tt-outdated" if outdated else "tt-seg"
     notice = f'<p class="tt-outdated-note">{UI["vi"]["outdated"]}</p>\n\n' if outdated else ""
     return (

@@ -81,12 +81,10 @@ def progress_markdown(report, book: Book, edition: str, src_of, url_to) -> str:
     out = ["---", "search:", "  exclude: true", "---", "", f"# {t['progress']}", "", t["intro"], "",
            f'<div class="tt-progress-total" {_data(total)}><strong>{t["total"]}</strong>: '
            f"{total.translated}/{total.segments} ({total.percent:.1f}%) {_bar(total)}</div>", ""]
-    by_chapter: dict[str, list] = {}
-    for page in report.pages:
-        by_chapter.setdefault(posixpath.dirname(src_of(page.path) or page.path), []).append(page)
-    chapters = report.chapters()
-    for chapter_key, stats in chapters.items():
-        pages = [page for page in report.pages if _chapter(report, page) == chapter_key]
+    from translation_tools.pages import chapter_of
+
+    for chapter_key, stats in report.chapters().items():
+        pages = [page for page in report.pages if chapter_of(page.path) == chapter_key]
         if not pages:
             continue
         first = src_of(pages[0].path) or pages[0].path
@@ -117,12 +115,6 @@ def progress_markdown(report, book: Book, edition: str, src_of, url_to) -> str:
             out += ["", f'<details class="tt-todo"><summary>{t["todo"]}</summary><ul>{"".join(todo)}</ul></details>']
         out.append("")
     return "\n".join(out) + "\n"
-
-
-def _chapter(report, page) -> str:
-    from translation_tools.pages import chapter_of
-
-    return chapter_of(page.path)
 
 
 def glossary_markdown(terms, edition: str) -> str:

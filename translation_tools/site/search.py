@@ -21,11 +21,23 @@ FOLDED_TITLE_BOOST = 100.0
 FOLDED_TEXT_BOOST = 0.5
 
 
+def _fold_table() -> dict[int, str | None]:
+    """Every Latin letter with diacritics (U+00C0–U+024F, U+1E00–U+1EFF) to its base letter."""
+    table: dict[int, str | None] = {code: None for code in range(0x300, 0x370)}  # combining marks
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        base = "".join(c for c in unicodedata.normalize("NFD", chr(code)) if unicodedata.category(c) != "Mn")
+        if base != chr(code):
+            table[code] = base
+    table[ord("đ")], table[ord("Đ")] = "d", "D"
+    return table
+
+
+FOLD = _fold_table()
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics: "Mạng nơ-ron hồi tiếp" -> "mang no-ron hoi tiep"."""
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(char for char in decomposed if unicodedata.category(char) != "Mn")
-    return stripped.replace("đ", "d").replace("Đ", "D").lower()
+    return text.translate(FOLD).lower()
 
 
 def configure(search_config, edition: str) -> None:

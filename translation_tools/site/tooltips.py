@@ -6,7 +6,8 @@ import html
 import re
 import unicodedata
 
-SPLIT = re.compile(r"(<[^>]+>)")
+# Formulas and code blocks are opaque chunks: most of a page's tags are MathML.
+SPLIT = re.compile(r"(<math\b.*?</math>|<pre\b.*?</pre>|<[^>]+>)", re.DOTALL)
 # Text inside these elements is never annotated.
 SKIP = {"code", "pre", "math", "a", "abbr", "script", "style", "h1", "h2", "h3", "h4", "h5", "h6",
         "summary", "details", "figcaption", "button", "kbd", "svg", "textarea", "title"}
@@ -40,6 +41,9 @@ def annotate(page_html: str, compiled, skip_lang: str | None = None) -> str:
     stack: list[tuple[str, bool]] = []  # (tag, skipping)
     out = []
     for part in SPLIT.split(page_html):
+        if part.startswith("<math") or part.startswith("<pre"):
+            out.append(part)
+            continue
         if part.startswith("<"):
             _track(part, stack, skip_lang)
             out.append(part)
