@@ -213,6 +213,16 @@ def test_concurrent_runs_of_the_same_code_execute_once(tmp_path):
     assert [run.cells[0].outputs[0]["text"] for run in runs] == ["42\n", "42\n"]
 
 
+def test_kernels_started_ahead_run_pages_in_turn(tmp_path):
+    from translation_tools.site.execute import Cell
+
+    executor = Executor(tmp_path, tmp_path / "cache")
+    pages = [(f"docs/p{i}.md", [Cell(3, f"print({i} * 2)")]) for i in range(3)]
+    runs = executor.run_pages(pages, jobs=1, prestart=True)
+    assert sorted(executor.executed) == ["docs/p0.md", "docs/p1.md", "docs/p2.md"]
+    assert [run.cells[0].outputs[0]["text"] for run in runs] == ["0\n", "2\n", "4\n"]
+
+
 def test_failing_cell_names_page_and_fence_line(book):
     page = book / "docs" / "c.md"
     page.write_text("# C\n\n```python\nx = 1\n```\n\n```python\n1 / 0\n```\n", encoding="utf-8")

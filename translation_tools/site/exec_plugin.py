@@ -63,7 +63,8 @@ class ExecuteConfig(Config):
     timeout = c.Type((int, float), default=300)
     notebooks = c.Type(bool, default=True)
     edition = c.Type(str, default="")
-    jobs = c.Type(int, default=1)  # kernels at a time; each uses 2 torch threads
+    jobs = c.Type(int, default=1)  # pages whose cells run at a time; each uses 2 torch threads
+    prestart = c.Type(bool, default=True)  # start the next page's kernel while one runs
 
 
 def edition_of(config: Any, configured: str) -> str:
@@ -121,7 +122,7 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
         try:
             pages = [(display, code_cells(doc, self.root)) for _, display, doc in parsed]
             jobs = int(os.environ.get("RNNBOOK_EXEC_JOBS") or self.config.jobs)
-            runs = executor.run_pages(pages, jobs=jobs)
+            runs = executor.run_pages(pages, jobs=jobs, prestart=bool(self.config.prestart))
         except ExecutionError as error:
             raise PluginError(str(error)) from None
         for (file, display, doc), run in zip(parsed, runs):

@@ -28,7 +28,7 @@ import shutil
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -600,9 +600,7 @@ class Executor:
         return PageRun(path, cells, executed=False, seconds=entry.get("seconds", 0.0), key=key)
 
     def _run_and_store(self, path: str, cells: list[Cell], key: str) -> PageRun:
-        started = time.perf_counter()
-        report = self._execute(path, cells)
-        seconds = time.perf_counter() - started
+        report, seconds = self._execute(path, cells)
         deps = collect_dependencies(report, cells, self.root, self.cache_dir, self.sources)
         entry = {
             "engine": ENGINE_VERSION,
@@ -619,16 +617,21 @@ class Executor:
         return PageRun(path, cells, executed=True, seconds=seconds, key=key,
                        cpu_seconds=entry["cpu_seconds"])
 
-    def run_pages(self, pages: list[tuple[str, list[Cell]]], jobs: int = 1) -> list[PageRun]:
-        """``run_page`` for many pages, up to ``jobs`` kernels at a time; results in page order.
-
-        When pages fail, the error of the first failing page (in page order) is raised.
+    def run_pages(
+        self, pages: list[tuple[str, list[Cell]]], jobs: int = 1, prestart: bool = False
+    ) -> list[PageRun]:
+        """``run_page`` for many pages, ``jobs`` pages' cells running at a time; results in page
+        order. With ``prestart`` one more kernel starts while those run (cells still wait their
+        turn), hiding most of a kernel's start-up. The first failing page (in order) is raised.
         """
-        if jobs <= 1 or len(pages) <= 1:
+        workers = max(1, jobs) + (1 if prestart else 0)
+        if workers <= 1 or len(pages) <= 1:
             return [self.run_page(path, cells) for path, cells in pages]
+        import threading
         from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="rnnbook-exec") as pool:
+        self._gate = threading.BoundedSemaphore(max(1, jobs)) if prestart else None
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rnnbook-exec") as pool:
             futures = [pool.submit(self.run_page, path, cells) for path, cells in pages]
             results: list[PageRun] = []
             for future in futures:
@@ -639,7 +642,13 @@ class Executor:
                 results.append(future.result())
         return results
 
-    def _execute(self, path: str, cells: list[Cell]) -> dict[str, Any]:
+    def _turn(self):
+        """Wait for a free slot to run cells (only when kernels are started ahead)."""
+        gate = getattr(self, "_gate", None)
+        return gate if gate is not None else nullcontext()
+
+    def _execute(self, path: str, cells: list[Cell]) -> tuple[dict[str, Any], float]:
+        """Run the cells in a fresh kernel; the kernel's report and the seconds it was busy."""
         import nbformat
         from jupyter_client.kernelspec import KernelSpecManager
         from jupyter_client.manager import AsyncKernelManager
@@ -665,24 +674,31 @@ class Executor:
             nb, km=km, timeout=self.timeout, allow_errors=False, record_timing=False,
             kernel_name=KERNEL_NAME, resources={"metadata": {"path": str(self.root)}},
         )
-        deadline = time.monotonic() + self.timeout
         current = cells[0].line
         clean_exit = False
+        started = time.perf_counter()
         try:
             with client.setup_kernel(env=kernel_env(kernel_dir), cwd=str(self.root)):
-                for index, nb_cell in enumerate(nb.cells):
-                    is_page_cell = 0 < index <= len(cells)
-                    if is_page_cell:
-                        current = cells[index - 1].line
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        raise CellTimeoutError("page time limit reached")
-                    client.timeout = max(1, int(remaining + 0.999))
-                    cell_started = time.perf_counter()
-                    client.execute_cell(nb_cell, index)
-                    if is_page_cell:
-                        cells[index - 1].outputs = clean_outputs(nb_cell.outputs, index)
-                        cells[index - 1].seconds = round(time.perf_counter() - cell_started, 3)
+                startup = time.perf_counter() - started
+                with self._turn():
+                    # The page's clock runs while its kernel starts and while its cells run,
+                    # not while a kernel started ahead waits for its turn.
+                    running = time.perf_counter()
+                    deadline = time.monotonic() + self.timeout - startup
+                    for index, nb_cell in enumerate(nb.cells):
+                        is_page_cell = 0 < index <= len(cells)
+                        if is_page_cell:
+                            current = cells[index - 1].line
+                        remaining = deadline - time.monotonic()
+                        if remaining <= 0:
+                            raise CellTimeoutError("page time limit reached")
+                        client.timeout = max(1, int(remaining + 0.999))
+                        cell_started = time.perf_counter()
+                        client.execute_cell(nb_cell, index)
+                        if is_page_cell:
+                            cells[index - 1].outputs = clean_outputs(nb_cell.outputs, index)
+                            cells[index - 1].seconds = round(time.perf_counter() - cell_started, 3)
+                    active = startup + time.perf_counter() - running
             clean_exit = True
         except CellExecutionError as error:
             name = getattr(error, "ename", "") or "Error"
@@ -701,7 +717,7 @@ class Executor:
                 run_sync(km.shutdown_kernel)(now=not clean_exit)  # a busy kernel is killed at once
             shutil.rmtree(ipc_dir, ignore_errors=True)
         text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("output_type") == "stream")
-        return json.loads(text.strip().splitlines()[-1])
+        return json.loads(text.strip().splitlines()[-1]), active
 
 
 ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")

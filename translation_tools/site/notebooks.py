@@ -179,7 +179,8 @@ def export(docs_dir: Path, out_dir: Path, root: Path, site_url: str | None = Non
     titles = {lang: label_titles([doc for _, _, doc in parsed], lang) for lang in LANGS}
     if site_url is None:  # local notebooks show the images straight from docs/
         site_url = Path(os.path.relpath(docs_dir, out_dir.resolve())).as_posix()
-    runs = executor.run_pages([(display, code_cells(doc, root)) for _, display, doc in parsed], jobs)
+    pages = [(display, code_cells(doc, root)) for _, display, doc in parsed]
+    runs = executor.run_pages(pages, jobs, prestart=True)
     for (src_uri, display, doc), run in zip(parsed, runs):
         for lang in LANGS:
             nb = build_notebook(doc, src_uri, run.cells, lang, titles[lang], site_url)
