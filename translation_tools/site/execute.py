@@ -568,14 +568,14 @@ def clean_outputs(outputs: list[dict[str, Any]], count: int) -> list[dict[str, A
 class Executor:
     """Runs or recalls pages; one instance per build, sharing a source index and the cache."""
 
-    def __init__(self, root: Path, cache_dir: Path, timeout: float = DEFAULT_TIMEOUT, log=None):
+    def __init__(self, root: Path, cache_dir: Path, timeout: float = DEFAULT_TIMEOUT):
         self.root = root.resolve()
         self.cache_dir = cache_dir.resolve()
         self.cache = ExecutionCache(self.cache_dir)
         self.timeout = timeout
         self.sources = SourceIndex()
-        self.log = log
         self.executed: list[str] = []
+        self._gate: Any = None  # a semaphore while kernels are started ahead
 
     def run_page(self, path: str, cells: list[Cell]) -> PageRun:
         """Outputs for a page's cells: from the cache when every dependency holds, else by running."""
@@ -631,21 +631,23 @@ class Executor:
         from concurrent.futures import ThreadPoolExecutor
 
         self._gate = threading.BoundedSemaphore(max(1, jobs)) if prestart else None
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rnnbook-exec") as pool:
-            futures = [pool.submit(self.run_page, path, cells) for path, cells in pages]
-            results: list[PageRun] = []
-            for future in futures:
-                error = future.exception()
-                if error is not None:
-                    pool.shutdown(wait=True, cancel_futures=True)
-                    raise error
-                results.append(future.result())
+        try:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rnnbook-exec") as pool:
+                futures = [pool.submit(self.run_page, path, cells) for path, cells in pages]
+                results: list[PageRun] = []
+                for future in futures:
+                    error = future.exception()
+                    if error is not None:
+                        pool.shutdown(wait=True, cancel_futures=True)
+                        raise error
+                    results.append(future.result())
+        finally:
+            self._gate = None
         return results
 
     def _turn(self):
         """Wait for a free slot to run cells (only when kernels are started ahead)."""
-        gate = getattr(self, "_gate", None)
-        return gate if gate is not None else nullcontext()
+        return self._gate if self._gate is not None else nullcontext()
 
     def _execute(self, path: str, cells: list[Cell]) -> tuple[dict[str, Any], float]:
         """Run the cells in a fresh kernel; the kernel's report and the seconds it was busy."""
