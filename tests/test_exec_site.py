@@ -47,7 +47,7 @@ def write_site(root: Path) -> Path:
         "plugins": [
             "search",
             {"rnnbook-execute": {"timeout": 120}},
-            {"rnnbook": {"missing_references": "info"}},
+            "rnnbook",
             {"mkdocs-jupyter": {"include": ["*.ipynb"]}},
         ],
         "markdown_extensions": extensions,
