@@ -23,7 +23,14 @@ def build_site(config: Path, site_dir: Path, cwd: Path = ROOT) -> subprocess.Com
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """The whole book, built strictly into a temporary folder."""
+    """The whole book, built strictly into a temporary folder.
+
+    RNNBOOK_BUILT_SITE=DIR reuses a site you built yourself (for iterating on browser tests).
+    """
+    prebuilt = os.environ.get("RNNBOOK_BUILT_SITE")
+    if prebuilt:
+        assert (Path(prebuilt) / "index.html").exists(), f"RNNBOOK_BUILT_SITE={prebuilt} has no index.html"
+        return Path(prebuilt)
     site_dir = tmp_path_factory.mktemp("book") / "site"
     result = build_site(ROOT / "mkdocs.yml", site_dir)
     assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"

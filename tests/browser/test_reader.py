@@ -1,0 +1,129 @@
+"""What a reader sees in a real browser (headless Debian Chromium driven by Playwright)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHAPTER = "/chapter_rnn/rnn/"
+
+
+def test_home_and_chapter_load_cleanly_from_the_local_server_only(visit):
+    for path in ("/", CHAPTER, "/en/", "/en" + CHAPTER):
+        visit.goto(path)
+    assert visit.console_errors == []
+    assert visit.foreign_requests() == []
+    assert any(url.endswith(CHAPTER) for url in visit.requests)
+
+
+def test_math_is_typeset_without_raw_tex(visit):
+    page = visit.goto(CHAPTER)
+    maths = page.locator("article math")
+    assert maths.count() > 0
+    box = maths.first.bounding_box()
+    assert box and box["width"] > 0 and box["height"] > 0
+    text = page.locator("article").inner_text()
+    assert "$$" not in text and "\\(" not in text and "\\[" not in text
+    assert not re.search(r"\$[^$\s][^$]*\$", text), "inline $…$ left untypeset"
+
+
+def test_copy_button_copies_the_code(visit):
+    page = visit.goto(CHAPTER)
+    block = page.locator("article .highlight:visible").first
+    block.hover()
+    # Material 9.8 puts its copy button in a small toolbar inside the <pre>.
+    block.locator("button[data-md-type=copy], button.md-clipboard").first.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    code = block.locator("code").inner_text()
+    assert copied.strip() and copied.strip() == code.strip()
+
+
+def test_dark_mode_toggles(visit):
+    page = visit.goto(CHAPTER)
+    scheme = lambda: page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    before = scheme()
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') !== '{before}'")
+    assert {before, scheme()} == {"default", "slate"}
+
+
+def test_mobile_viewport_has_no_horizontal_scroll(browser, served_site, artifacts):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    for path in ("/", CHAPTER):
+        page.goto(served_site + path, wait_until="networkidle")
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{path} scrolls horizontally by {overflow}px at 390×844"
+        assert page.locator("article h1").first.is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("device", ["desktop", "mobile"])
+def test_screenshots_for_people(browser, served_site, artifacts, scheme, device):
+    size = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 390, "height": 844}}[device]
+    context = browser.new_context(viewport=size, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(served_site + CHAPTER, wait_until="networkidle")
+    expected = {"light": "default", "dark": "slate"}[scheme]
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
+    path = artifacts / f"chapter-{device}-{scheme}.png"
+    page.screenshot(path=str(path), full_page=False)
+    assert path.stat().st_size > 10_000
+    context.close()
+
+
+def search(page, query: str) -> list[str]:
+    box = page.locator("input.md-search__input")
+    box.click()  # on a desktop viewport the search box sits in the header
+    box.fill(query)
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    return page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
+
+
+@pytest.mark.parametrize("query", ["hồi tiếp", "hoi tiep"])
+def test_vietnamese_search_with_and_without_diacritics(visit, query):
+    page = visit.goto("/")
+    hits = search(page, query)
+    assert hits and "/chapter_rnn/" in hits[0], hits[:5]
+
+
+def test_english_search_in_the_english_edition(visit):
+    page = visit.goto("/en/")
+    hits = search(page, "hidden state")
+    assert hits and all("/en/" in url for url in hits), hits[:5]
+
+
+# Bytes a chapter page transfers on first load, not counting the search index and images.
+PAGE_WEIGHT_BUDGET = 500_000
+
+
+def first_load_bytes(browser, url: str) -> dict[str, int]:
+    context = browser.new_context()
+    page = context.new_page()
+    sizes: dict[str, int] = {}
+
+    def record(response):
+        request = response.request
+        if request.resource_type == "image" or "search_index" in response.url or "/search/" in response.url:
+            return
+        try:
+            sizes[response.url] = len(response.body())
+        except Exception:  # redirects and aborted requests have no body
+            pass
+
+    page.on("response", record)
+    page.goto(url, wait_until="networkidle")
+    context.close()
+    return sizes
+
+
+def test_chapter_page_weight_stays_under_budget(browser, served_site):
+    sizes = first_load_bytes(browser, served_site + CHAPTER)
+    total = sum(sizes.values())
+    print(f"chapter page first load: {total / 1000:.0f} kB in {len(sizes)} files (budget {PAGE_WEIGHT_BUDGET / 1000:.0f} kB)")
+    assert any(url.endswith(CHAPTER) for url in sizes)
+    assert total < PAGE_WEIGHT_BUDGET, sorted(sizes.items(), key=lambda kv: -kv[1])[:5]
