@@ -46,6 +46,23 @@ def plain_config(work: Path) -> Path:
     return path
 
 
+def site_only_config(work: Path) -> Path:
+    """The book's configuration without the execution plugins: what the site plugin alone costs."""
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    config["plugins"] = [p for p in config["plugins"]
+                         if (next(iter(p)) if isinstance(p, dict) else p) not in ("rnnbook-execute", "mkdocs-jupyter")]
+    config["docs_dir"] = str(ROOT / "docs")
+    for ext in config["markdown_extensions"]:
+        if isinstance(ext, dict) and "pymdownx.snippets" in ext:
+            ext["pymdownx.snippets"]["base_path"] = [str(ROOT)]
+            ext["pymdownx.snippets"]["check_paths"] = True
+    for key in ("strict",):
+        config.pop(key, None)
+    path = work / "mkdocs.site-only.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 def main() -> None:
     repeats = int(os.environ.get("BENCH_REPEATS", "3"))
     with tempfile.TemporaryDirectory() as tmp:
@@ -55,11 +72,14 @@ def main() -> None:
         ours = [timed_build(ROOT / "mkdocs.yml", work / f"ours{i}") for i in range(repeats)]
         single = [timed_build(plain, work / f"plain{i}") for i in range(2 * repeats)]
         pairs = [(a[0] + b[0], a[1] + b[1]) for a, b in zip(single[::2], single[1::2])]
+        site_only = min(timed_build(site_only_config(work), work / f"site{i}") for i in range(repeats))
         editions = (work / "ours0" / "index.html").exists() and (work / "ours0" / "en" / "index.html").exists()
     best, pair = min(ours), min(pairs)
     print(f"book build, both editions (ours, warm): {best[0]:7.2f} s wall, {min(o[1] for o in ours):6.2f} s CPU"
           f"{'' if editions else '  (English edition missing!)'}")
     print(f"two plain Material builds, same Markdown: {pair[0]:7.2f} s wall, {min(p[1] for p in pairs):6.2f} s CPU")
+    print(f"  of which site plugin only (no execution): {site_only[0]:7.2f} s wall, {site_only[1]:6.2f} s CPU "
+          f"-> {site_only[0] / pair[0]:.2f}x wall, {site_only[1] / min(p[1] for p in pairs):.2f}x CPU of the plain pair")
     print(f"ratio ours / plain pair                 : {best[0] / pair[0]:7.2f}x wall, "
           f"{min(o[1] for o in ours) / min(p[1] for p in pairs):5.2f}x CPU  (goal <= 1.25x)")
 
