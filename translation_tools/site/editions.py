@@ -243,7 +243,8 @@ def _toc(ctx: Context, block: Block) -> str:
 
 
 def _other(ctx: Context, index: int, block: Block) -> str:
-    text = _refs(ctx, block.text.rstrip("\n"), block, block.start)
+    # Prose outside segments is the page's own language: Vietnamese words for its references.
+    text = _refs(ctx, block.text.rstrip("\n"), block, block.start, "vi" if ctx.info.doc.monolingual else None)
     heading = HEADING.match(text.split("\n")[0])
     if heading and text.startswith("#"):
         first, _, rest = text.partition("\n")

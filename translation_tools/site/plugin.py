@@ -35,8 +35,8 @@ ASSETS = ("assets/rnnbook/book.css", "assets/rnnbook/book.js")
 GENERATED = {"progress.md", "glossary.md", "contributors.md"}
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 CREDITS = {
-    "vi": {"title": "Những người thực hiện", "updated": "Cập nhật lần cuối"},
-    "en": {"title": "Vietnamese translation by", "updated": "Last updated"},
+    "vi": {"title": "Những người thực hiện", "author": "Tác giả", "updated": "Cập nhật lần cuối"},
+    "en": {"title": "Vietnamese translation by", "author": "Written by", "updated": "Last updated"},
 }
 MATH_ELEMENT = re.compile(r"<math\b.*?</math>", re.DOTALL)
 MATH_PLACEHOLDER = re.compile(r"<!--tt-math:(\d+)-->")
@@ -272,7 +272,8 @@ class BookPlugin(BasePlugin[BookConfig]):
             return ""
         parts = ['<aside class="tt-credits" data-search-exclude="1">']
         if names:
-            parts.append(f'<p class="tt-credits-title"><strong>{words["title"]}</strong></p><ul class="tt-contributors">{names}</ul>')
+            title = words["author"] if ctx.info.doc.monolingual else words["title"]
+            parts.append(f'<p class="tt-credits-title"><strong>{title}</strong></p><ul class="tt-contributors">{names}</ul>')
         if date:
             parts.append(f'<p class="tt-updated">{words["updated"]}: <time datetime="{date}">{date}</time></p>')
         parts.append("</aside>")
