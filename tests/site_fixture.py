@@ -83,6 +83,23 @@ $$\\mathbf{h}_t = \\tanh(\\mathbf{W} \\mathbf{h}_{t-1} + \\mathbf{x}_t) \\odot \
 :label:`fig_unrolled`
 :width:`300px`
 
+<!--
+| step | state |
+|------|-------|
+| 1    | $h_1$ |
+-->
+
+| bước | trạng thái |
+|------|------------|
+| 1    | $h_1$      |
+:label:`tab_steps`
+
+<!--
+The table :numref:`tab_steps` lists the states.
+-->
+
+Bảng :numref:`tab_steps` liệt kê các trạng thái.
+
 ```python
 print(1 + 1)
 ```

@@ -80,12 +80,15 @@ def test_numbering_of_sections_figures_equations(book):
     assert re.search(r'<div class="tt-math" id="eq_state"><math [^>]*display="block"', vi)
     assert '<span class="tt-eqno">(1.1.1)</span>' in vi
     assert re.search(r'<figure class="tt-figure" id="fig_unrolled">.*?width="300px".*?Hình 1\.1\.1:', vi, re.DOTALL)
+    assert re.search(r'<div class="tt-seg" id="tab_steps">\s*<p class="tt-tabnum">Bảng 1\.1\.1</p>\s*<table>', vi)
+    assert '<a href="#tab_steps">Bảng 1.1.1</a>' in vi
     chapter = article(page(book, "chapter_a"))
     assert re.search(r'<h1 id="chap_a">1\. Mạng hồi tiếp', chapter)
     assert '<a href="intro/">Mục 1.1</a>' in chapter
     en = article(page(book, "en", "chapter_a", "intro"))
     assert '<a href="#fig_unrolled">Figure 1.1.1</a>' in en and "Section" not in en.split("Figure")[0][-5:]
     assert '<a href="intro/">Section 1.1</a>' in article(page(book, "en", "chapter_a"))
+    assert '<p class="tt-tabnum">Table 1.1.1</p>' in en and '<a href="#tab_steps">Table 1.1.1</a>' in en
 
 
 def test_math_is_mathml_without_raw_tex(book):

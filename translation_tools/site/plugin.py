@@ -42,6 +42,7 @@ MATH_ELEMENT = re.compile(r"<math\b.*?</math>", re.DOTALL)
 MATH_PLACEHOLDER = re.compile(r"<!--tt-math:(\d+)-->")
 TOC_MATH = re.compile(r"\\\((.+?)\\\)")
 CHECK_CACHE = ".cache/site/checked-pages.json"
+CHECK_CACHE_SIZE = 5000  # keys of pages that passed; old ones just get checked again
 _CHECKED: dict[str, set[str]] = {}
 _DOC_CACHE: dict[str, tuple[tuple[float, int], object]] = {}
 _GIT_CACHE: dict[str, dict[str, str]] = {}
@@ -320,7 +321,7 @@ def _save_checked_pages(root: Path, passed: set[str]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(sorted(passed)), encoding="utf-8")
+        temporary.write_text(json.dumps(sorted(passed)[-CHECK_CACHE_SIZE:]), encoding="utf-8")
         os.replace(temporary, path)
     except OSError:
         pass
