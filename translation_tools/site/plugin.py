@@ -97,6 +97,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.glossary = self._load_glossary()
         self.glossary_terms = list(self.glossary.entries) if self.glossary else []
         pages = {}
+        self.urls: dict[str, str] = {}
         for file in files.documentation_pages():
             if (file.generated_by or file.src_uri in GENERATED or not file.abs_src_path
                     or not file.src_uri.endswith(".md")):
@@ -105,6 +106,7 @@ class BookPlugin(BasePlugin[BookConfig]):
             display = os.path.relpath(file.abs_src_path).replace(os.sep, "/")
             doc = self._parse(file.abs_src_path, display)
             pages[file.src_uri] = PageInfo(file.src_uri, display, doc)
+            self.urls[file.src_uri] = "" if file.url in (".", "./") else file.url  # as the search index has it
         try:
             self.book = Book(pages, report=self._lenient())
         except BookError as error:
@@ -283,7 +285,9 @@ class BookPlugin(BasePlugin[BookConfig]):
     # --- after the build ------------------------------------------------------------
 
     def on_post_build(self, config):
-        search.add_folded_field(os.path.join(config.site_dir, "search", "search_index.json"))
+        reading_order = [src for src in self.book.order if src in self.book.toc_pages and src in self.urls]
+        order = {self.urls[src]: position for position, src in enumerate(reading_order)}
+        search.add_folded_field(os.path.join(config.site_dir, "search", "search_index.json"), order)
         if self.config.edition == "vi" and self.config.build_english:
             self._build_english(config)
 

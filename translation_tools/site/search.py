@@ -19,6 +19,8 @@ SEPARATOR = r"[\s\-,:;!?=\[\]()\"“”‘’'/…]+|\.(?!\d)|&[lg]t;|&amp;"
 # Below title (1000) and text (1): a query typed with diacritics ranks exact matches first.
 FOLDED_TITLE_BOOST = 100.0
 FOLDED_TEXT_BOOST = 0.5
+ORDER_BOOST = 0.02
+TAGS_BOOST = 2.0
 
 
 def _fold_table() -> dict[int, str | None]:
@@ -49,13 +51,21 @@ def configure(search_config, edition: str) -> None:
     the trimmer: lunr's trimmers cut tone-marked letters (U+1EA0–U+1EF9) off words,
     and the English stemmer would turn "máy" into "mái".
     """
+    # Material weighs front-matter tags a million times a word of text: an imported post
+    # tagged "lstm" would outrank the LSTM chapter.
+    search_config["fields"] = {**search_config.get("fields", {}), "tags": {"boost": TAGS_BOOST}}
     search_config["lang"] = ["en"]
     search_config["separator"] = SEPARATOR
     search_config["pipeline"] = ["stopWordFilter"] if edition == "vi" else ["stopWordFilter", "trimmer"]
 
 
-def add_folded_field(index_path: str) -> None:
-    """Rewrite ``search_index.json`` in place with the folded fields ``ftitle`` and ``ftext``."""
+def add_folded_field(index_path: str, order: dict[str, int] | None = None) -> None:
+    """Rewrite ``search_index.json`` in place with the folded fields ``ftitle`` and ``ftext``.
+
+    ``order`` (page URL -> position in the book) breaks near-ties in favour of earlier
+    pages, by at most ``ORDER_BOOST``: where a book introduces a term is its best hit
+    ("hồi tiếp" -> chapter 1, not chapter 2 "… hồi tiếp hiện đại").
+    """
     if not os.path.exists(index_path):
         return
     with open(index_path, encoding="utf-8") as handle:
@@ -63,7 +73,11 @@ def add_folded_field(index_path: str) -> None:
     fields = data["config"].setdefault("fields", {})
     fields["ftitle"] = {"boost": FOLDED_TITLE_BOOST}
     fields["ftext"] = {"boost": FOLDED_TEXT_BOOST}
+    count = max(len(order or {}), 1)
     for doc in data["docs"]:
+        position = (order or {}).get(doc["location"].split("#")[0])
+        if position is not None:
+            doc["boost"] = round(1 + ORDER_BOOST * (1 - position / count), 4)
         for field, source in (("ftitle", "title"), ("ftext", "text")):
             plain = " ".join(TAG.sub(" ", doc.get(source, "")).split())
             folded = fold(plain)
