@@ -5,6 +5,7 @@ where they fail: CI must exercise them (`make test` installs Chromium with apt-g
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -44,16 +45,39 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def served_site(built_site: Path):
-    """Serve the built book on 127.0.0.1 at a free port; yields the base URL."""
-    handler = functools.partial(QuietHandler, directory=str(built_site))
+@contextlib.contextmanager
+def serve(directory: Path):
+    """Serve a folder on 127.0.0.1 at a free port; yields the base URL."""
+    handler = functools.partial(QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def served_site(built_site: Path):
+    """The built book, served on 127.0.0.1."""
+    with serve(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def served_fixture_book(tmp_path_factory):
+    """The tiny fixture book of the site tests (it has an untranslated paragraph), built and served."""
+    from conftest import build_site, write_book
+    from site_fixture import files
+
+    root = tmp_path_factory.mktemp("fixture-book")
+    config = write_book(root, files())
+    result = build_site(config, root / "site", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with serve(root / "site") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
