@@ -285,7 +285,8 @@ class BookPlugin(BasePlugin[BookConfig]):
     # --- after the build ------------------------------------------------------------
 
     def on_post_build(self, config):
-        reading_order = [src for src in self.book.order if src in self.book.toc_pages and src in self.urls]
+        # Numbered pages only: the home page repeats the book's title but teaches nothing itself.
+        reading_order = [src for src in self.book.order if self.book.pages[src].number and src in self.urls]
         order = {self.urls[src]: position for position, src in enumerate(reading_order)}
         search.add_folded_field(os.path.join(config.site_dir, "search", "search_index.json"), order)
         if self.config.edition == "vi" and self.config.build_english:
