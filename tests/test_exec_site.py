@@ -89,7 +89,7 @@ def test_each_page_runs_once_for_both_editions(site):
 def test_outputs_follow_their_cells(site, edition):
     root, _ = site
     html = page_html(root, edition, "a")
-    outputs = re.findall(r'<div class="cell-output">(.*?)</div>', html, flags=re.S)
+    outputs = re.findall(r'<div class="cell-output no-copy">(.*?)</div>', html, flags=re.S)
     assert len(outputs) == 3
     assert '<pre class="cell-output-text"><code>6</code></pre>' in outputs[0]
     assert '<pre class="cell-output-text cell-output-value"><code>42</code></pre>' in outputs[1]
@@ -156,7 +156,7 @@ def test_render_escapes_text_and_keeps_the_last_progress_state():
         {"output_type": "stream", "name": "stderr", "text": "\x1b[31mwarning\x1b[0m\n"},
         {"output_type": "execute_result", "data": {"text/plain": "tensor([1, 2])"}, "execution_count": 1},
     ], "chapter/page/")
-    assert html.startswith("\n\n<div class=\"cell-output\">") and html.endswith("</div>\n\n")
+    assert html.startswith("\n\n<div class=\"cell-output no-copy\">") and html.endswith("</div>\n\n")
     assert "<code>&lt;unk&gt; &amp; &lt;eos&gt;\n100%</code>" in html
     assert '<pre class="cell-output-text cell-output-stderr"><code>warning</code></pre>' in html
     assert '<pre class="cell-output-text cell-output-value"><code>tensor([1, 2])</code></pre>' in html

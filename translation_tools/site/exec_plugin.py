@@ -2,9 +2,11 @@
 
 Contract with the site plugin: ``page.meta["rnnbook_outputs"] = {fence_line: html}``; the site
 plugin appends each string right after the code fence that starts on that source line.
-Markup: ``div.cell-output`` holding ``pre.cell-output-text`` (stdout; ``.cell-output-stderr`` and
-``.cell-output-value`` for stderr and a final expression's value) and
-``figure.cell-output-figure > img`` (SVG files under ``assets/outputs/``).
+Markup: ``div.cell-output.no-copy`` (no Material copy button on outputs) holding
+``pre.cell-output-text`` (stdout; ``.cell-output-stderr`` and ``.cell-output-value`` for stderr
+and a final expression's value) and ``figure.cell-output-figure > img`` (SVG files under
+``assets/outputs/``). A "Tải notebook"/"Download notebook" bar (``p.cell-notebook``) follows the
+page's h1; notebook views live at ``notebooks/<page>.<lang>/`` (mkdocs-jupyter).
 """
 
 from __future__ import annotations
@@ -211,7 +213,7 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
             elif kind == "error":
                 parts.append(text_block("\n".join(out.get("traceback", [])), "cell-output-text cell-output-stderr"))
         body = "".join(p for p in parts if p)
-        return f'\n\n<div class="cell-output">{body}</div>\n\n' if body else ""
+        return f'\n\n<div class="cell-output no-copy">{body}</div>\n\n' if body else ""
 
     def render_data(self, data: dict[str, Any], kind: str, page_url: str) -> str:
         for mime, ext in (("image/svg+xml", "svg"), ("image/png", "png")):
