@@ -47,6 +47,7 @@ def test_forbidden_glossary_variant_fails_like_check(tmp_path):
     (":label:`sec_details`", ":label:`sec_intro`", "duplicate label 'sec_intro'"),
     ("\\odot", "\\frac{1}{", "unbalanced"),
     ("\\odot", "\\notacommand", "unknown LaTeX command \\notacommand"),
+    ("$x_t$", "$x_t \\alsonotacommand$", "unknown LaTeX command \\alsonotacommand"),  # inline math
 ])
 def test_bad_reference_or_math_names_file_and_line(tmp_path, old, new, expected):
     text = INTRO.replace(old, new) if "label:" not in old else INTRO.replace(old, new, 1)
