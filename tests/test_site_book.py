@@ -128,6 +128,13 @@ def test_glossary_tooltip_on_first_occurrence_only(book):
     assert not any(vi == "token" for _, vi in tips)  # same in both languages: no tooltip
 
 
+def test_english_edition_tooltips_give_the_vietnamese_term(book):
+    html = article(page(book, "en", "chapter_a", "intro"))
+    assert '<abbr class="tt-term" title="mạng nơ-ron hồi tiếp">recurrent neural network</abbr>' in html
+    assert '<abbr class="tt-term" title="trạng thái ẩn">hidden state</abbr>' in html
+    assert "<abbr" not in article(page(book, "en", "guide"))  # a Vietnamese-only page is left alone
+
+
 def test_glossary_page_is_a_filterable_table(book):
     html = article(page(book, "glossary"))
     assert 'id="tt-glossary-filter"' in html

@@ -112,8 +112,11 @@ class BookPlugin(BasePlugin[BookConfig]):
         except BookError as error:
             raise PluginError(str(error)) from None
         self.bibliography = bib.load(str(self.docs_dir / self.config.bibliography), str(self.root / ".cache" / "site"))
-        pairs = [(term.vi, term.en) for term in self.glossary_terms] if edition == "vi" else []
-        self.tips = tooltips.compile_terms(pairs)
+        # Vietnamese edition: the English original of a term; English edition: its Vietnamese.
+        if edition == "vi":
+            self.tips = tooltips.compile_terms([(term.vi, term.en) for term in self.glossary_terms])
+        else:
+            self.tips = tooltips.compile_terms([(term.en, term.vi) for term in self.glossary_terms], plural=True)
         self.contexts: dict[str, editions.Context] = {}
         self.math_stash: dict[str, list[str]] = {}
         self.git_dates = _git_dates(self.root)
@@ -243,7 +246,8 @@ class BookPlugin(BasePlugin[BookConfig]):
         _plain_toc_titles(page.toc)
         if ctx is None:
             return content
-        content = tooltips.annotate(content, self.tips, skip_lang="en")
+        other_language = "en" if self.config.edition == "vi" else "vi"
+        content = tooltips.annotate(content, self.tips, skip_lang=other_language)
         return self._stash_math(page, content + self._credits(ctx))
 
     def _stash_math(self, page, content: str) -> str:

@@ -14,8 +14,11 @@ SKIP = {"code", "pre", "math", "a", "abbr", "script", "style", "h1", "h2", "h3",
 VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "source", "col", "area", "base", "embed", "track"}
 
 
-def compile_terms(pairs: list[tuple[str, str]]) -> tuple[re.Pattern[str], dict[str, str]] | None:
-    """A regex matching any shown term (longest first) and the tooltip for each."""
+def compile_terms(pairs: list[tuple[str, str]], plural: bool = False) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    """A regex matching any shown term (longest first) and the tooltip for each.
+
+    ``plural``: also match English plurals ("hidden states"), tooltip on the whole word.
+    """
     tips: dict[str, str] = {}
     for shown, tip in pairs:
         shown = unicodedata.normalize("NFC", shown.strip())
@@ -24,7 +27,9 @@ def compile_terms(pairs: list[tuple[str, str]]) -> tuple[re.Pattern[str], dict[s
     if not tips:
         return None
     alternatives = sorted(tips, key=len, reverse=True)
-    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(term) for term in alternatives) + r")(?!\w)", re.IGNORECASE)
+    suffix = r"(?:e?s)?" if plural else ""
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(term) for term in alternatives) + r")" + suffix + r"(?!\w)",
+                         re.IGNORECASE)
     return pattern, tips
 
 
@@ -82,6 +87,6 @@ def _replace(text: str, pattern: re.Pattern[str], tips: dict[str, str], seen: se
         if key in seen:
             return match.group(0)
         seen.add(key)
-        return f'<abbr class="tt-term" title="{html.escape(tips[key])}">{match.group(1)}</abbr>'
+        return f'<abbr class="tt-term" title="{html.escape(tips[key])}">{match.group(0)}</abbr>'
 
     return pattern.sub(wrap, text)
