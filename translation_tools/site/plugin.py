@@ -12,7 +12,6 @@ import hashlib
 import html
 import json
 import os
-import posixpath
 import re
 import subprocess
 from pathlib import Path
