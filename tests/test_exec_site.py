@@ -48,7 +48,7 @@ def write_site(root: Path) -> Path:
             "search",
             {"rnnbook-execute": {"timeout": 120}},
             "rnnbook",
-            {"mkdocs-jupyter": {"include": ["*.ipynb"]}},
+            {"mkdocs-jupyter": {"include": ["*.ipynb"], "ignore": ["*.md", "*.py"]}},
         ],
         "markdown_extensions": extensions,
     }

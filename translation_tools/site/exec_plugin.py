@@ -95,8 +95,10 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
         self.notebook_data: dict[str, bytes] = {}
         jupyter = config.plugins.get("mkdocs-jupyter")
         if jupyter is not None:
-            # One render cache per edition: each build evicts the entries it did not use.
-            jupyter.config["cache_dir"] = str(self.root / ".cache" / "mkdocs-jupyter" / self.edition)
+            # One render cache per edition, as each build evicts the entries it did not use; a
+            # build without notebooks gets its own folder so it evicts nothing that matters.
+            folder = self.edition if self.enabled and self.config.notebooks else "unused"
+            jupyter.config["cache_dir"] = str(self.root / ".cache" / "mkdocs-jupyter" / folder)
         if CSS_NAME not in config.extra_css:
             config.extra_css.append(CSS_NAME)
         return config
