@@ -159,31 +159,31 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
             return str(path)
 
     def add_notebooks(self, files: Files, config, parsed) -> None:
-        """Both notebooks of every page go into the site; this edition's one also as a page."""
+        """Each page's notebook in this edition's language: a download and a notebook view.
+        (The other edition's build makes the other language's; validation is left to tests.)"""
         docs = [doc for _, _, doc in parsed]
-        titles = {lang: nbexport.label_titles(docs, lang) for lang in nbexport.LANGS}
+        lang = self.edition
+        titles = nbexport.label_titles(docs, lang)
         site_url = config.site_url or None
         gen_dir = self.cache_dir / "notebooks" / self.edition
         for file, _, doc in parsed:
             cells = self.runs[file.src_uri].cells
-            for lang in nbexport.LANGS:
-                nb = nbexport.build_notebook(doc, file.src_uri, cells, lang, titles[lang], site_url)
-                data = nbexport.notebook_bytes(nb)
-                self.notebook_data[nbexport.notebook_name(file.src_uri, lang)] = data
-                if lang != self.edition:
-                    continue
-                view_uri = f"{NOTEBOOK_DIR}/{nbexport.notebook_name(file.src_uri, lang)}"
-                source = gen_dir / view_uri
-                nbexport.write_if_changed(source, data)
-                if files.get_file_from_path(view_uri) is None:
-                    # A real src_dir (not File.generated): mkdocs-jupyter's NotebookFile wrapper
-                    # recomputes abs_src_path from src_dir.
-                    view = File(view_uri, src_dir=str(gen_dir), dest_dir=config.site_dir,
-                                use_directory_urls=config.use_directory_urls,
-                                inclusion=InclusionLevel.NOT_IN_NAV)
-                    view.generated_by = "rnnbook-execute"  # other plugins skip it as a source page
-                    view.edit_uri = None
-                    files.append(view)
+            nb = nbexport.build_notebook(doc, file.src_uri, cells, lang, titles, site_url,
+                                         validate=False)
+            data = nbexport.notebook_bytes(nb)
+            self.notebook_data[nbexport.notebook_name(file.src_uri, lang)] = data
+            view_uri = f"{NOTEBOOK_DIR}/{nbexport.notebook_name(file.src_uri, lang)}"
+            source = gen_dir / view_uri
+            nbexport.write_if_changed(source, data)
+            if files.get_file_from_path(view_uri) is None:
+                # A real src_dir (not File.generated): mkdocs-jupyter's NotebookFile wrapper
+                # recomputes abs_src_path from src_dir.
+                view = File(view_uri, src_dir=str(gen_dir), dest_dir=config.site_dir,
+                            use_directory_urls=config.use_directory_urls,
+                            inclusion=InclusionLevel.NOT_IN_NAV)
+                view.generated_by = "rnnbook-execute"  # other plugins skip it as a source page
+                view.edit_uri = None
+                files.append(view)
 
     # ----------------------------------------------------------------- pages
 
