@@ -159,7 +159,8 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
             return str(path)
 
     def add_notebooks(self, files: Files, config, parsed) -> None:
-        """Each page's notebook in this edition's language: a download and a notebook view.
+        """Each page's notebook in this edition's language: a download, and for pages with code
+        a notebook view.
         (The other edition's build makes the other language's; validation is left to tests.)"""
         docs = [doc for _, _, doc in parsed]
         lang = self.edition
@@ -172,6 +173,8 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
                                          validate=False)
             data = nbexport.notebook_bytes(nb)
             self.notebook_data[nbexport.notebook_name(file.src_uri, lang)] = data
+            if not cells:
+                continue  # prose-only pages: a download, but no notebook view to browse
             view_uri = f"{NOTEBOOK_DIR}/{nbexport.notebook_name(file.src_uri, lang)}"
             source = gen_dir / view_uri
             nbexport.write_if_changed(source, data)
