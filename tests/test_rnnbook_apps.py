@@ -30,12 +30,7 @@ load_data_nmt train_seq2seq translate bleu load_data_classification rnn_classifi
 train_classifier plot plot_history plot_zipf""".split()
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 # --- snippet sections -----------------------------------------------------

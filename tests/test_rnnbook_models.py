@@ -12,12 +12,7 @@ GATES = {"rnn": ["h"], "gru": ["r", "z", "h"], "lstm": ["i", "f", "c", "o"]}
 BATCH, STEPS, INPUTS, HIDDENS = 3, 6, 5, 4
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def links(cell, scratch, ref, suffix):

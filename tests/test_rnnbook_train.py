@@ -10,12 +10,7 @@ from rnnbook import (RNNLM, RNNScratch, SeqDataLoader, TrainConfig, detach_state
                      train_lm, unigram_perplexity, Vocab, tokenize)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def params_with_grads(*grads):
