@@ -522,13 +522,18 @@ def write_kernel_files(directory: Path) -> Path:
 
 
 def kernel_env(kernel_dir: Path) -> dict[str, str]:
-    """The kernel's environment: deterministic hashing, 2 torch threads, SVG figures."""
+    """The kernel's environment: deterministic hashing, one torch thread, SVG figures.
+
+    The book's models are small: a second CPU thread buys little on an idle machine, and on a busy
+    one OpenMP's spinning threads make training many times slower (measured here), so pages
+    run single-threaded and take about the same time wherever they run.
+    """
     env = dict(os.environ)
     env.update(
         PYTHONHASHSEED="0",
         SOURCE_DATE_EPOCH="0",
-        OMP_NUM_THREADS="2",
-        MKL_NUM_THREADS="2",
+        OMP_NUM_THREADS="1",
+        MKL_NUM_THREADS="1",
         MPLBACKEND="module://matplotlib_inline.backend_inline",
         MATPLOTLIBRC=str(kernel_dir / "matplotlib"),
         IPYTHONDIR=str(kernel_dir / "ipython"),
