@@ -108,11 +108,13 @@ def edition_text(block: Segment, edition: str) -> str:
 class Book:
     """Pages in toc order with numbers, labels and the nav of each edition."""
 
-    def __init__(self, documents: dict[str, PageInfo], report=None) -> None:
+    def __init__(self, documents: dict[str, PageInfo], report=None, drafts: bool = False) -> None:
         """``report(message)``, when given, receives missing toc pages instead of an error
-        (for a book still being written); anything else wrong is always an error."""
+        (for a book still being written); anything else wrong is always an error.
+        Pages whose front matter says ``draft: true`` stay out of the toc tree unless ``drafts``."""
         self.pages = documents
         self.report = report
+        self.drafts = drafts
         self.order: list[str] = []
         self.labels: dict[str, Target] = {}
         if "index.md" in self.pages:
@@ -147,6 +149,9 @@ class Book:
                 entries.append((target, numbered))
         return entries
 
+    def is_draft(self, src_uri: str) -> bool:
+        return bool(self.pages[src_uri].doc.front_matter.get("draft"))
+
     @staticmethod
     def resolve(src_uri: str, name: str) -> str:
         target = name if name.endswith(".md") else name + ".md"
@@ -163,7 +168,7 @@ class Book:
         explicit = any(numbered for _, numbered in entries)
         count = 0
         for child, numbered in entries:
-            if child in seen:
+            if child in seen or (self.is_draft(child) and not self.drafts):
                 continue
             info.children.append(child)
             if root:

@@ -57,6 +57,7 @@ class BookConfig(base.Config):
     glossary = c.Type(str, default="glossary.yml")
     contributors_page = c.Type(str, default="contributors.md")
     check = c.Type(bool, default=True)
+    drafts = c.Type(bool, default=False)  # show pages with `draft: true` in the nav
     # "info" while chapters are still being written: a missing page or label is logged, not fatal.
     missing_references = c.Choice(("error", "info"), default="error")
 
@@ -107,7 +108,7 @@ class BookPlugin(BasePlugin[BookConfig]):
             pages[file.src_uri] = PageInfo(file.src_uri, display, doc)
             self.urls[file.src_uri] = "" if file.url in (".", "./") else file.url  # as the search index has it
         try:
-            self.book = Book(pages, report=self._lenient())
+            self.book = Book(pages, report=self._lenient(), drafts=self.config.drafts)
         except BookError as error:
             raise PluginError(str(error)) from None
         self.bibliography = bib.load(str(self.docs_dir / self.config.bibliography), str(self.root / ".cache" / "site"))
@@ -182,7 +183,7 @@ class BookPlugin(BasePlugin[BookConfig]):
     def _generated_pages(self, files: Files, config) -> list[str]:
         edition = self.config.edition
         extra = [src for src in self.book.order if src not in self.book.toc_pages
-                 and not self.book.pages[src].doc.front_matter.get("draft")]
+                 and (self.config.drafts or not self.book.is_draft(src))]
         contributors = self.root / self.config.contributors_page
         if contributors.exists() and files.get_file_from_path("contributors.md") is None:
             files.append(File.generated(config, "contributors.md", abs_src_path=str(contributors)))
