@@ -37,12 +37,8 @@ def built_site(tmp_path_factory) -> Path:
     return site_dir
 
 
-def write_book(root: Path, files: dict[str, str], plugin: dict | None = None) -> Path:
-    """Write a small book (``files`` relative to ``root``) with a mkdocs.yml like the real one.
-
-    Same theme and Markdown extensions as the book, plugins ``search`` and ``rnnbook``
-    only (no code execution), so a fixture build takes a second or two.
-    """
+def book_extensions(root: Path) -> list:
+    """The book's Markdown extensions, with snippets resolved against ``root`` (a fixture book)."""
     import yaml
 
     real = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
@@ -52,6 +48,19 @@ def write_book(root: Path, files: dict[str, str], plugin: dict | None = None) ->
         if name == "pymdownx.snippets":
             ext = {name: {"base_path": [str(root)], "check_paths": True}}
         extensions.append(ext)
+    return extensions
+
+
+def write_book(root: Path, files: dict[str, str], plugin: dict | None = None) -> Path:
+    """Write a small book (``files`` relative to ``root``) with a mkdocs.yml like the real one.
+
+    Same theme and Markdown extensions as the book, plugins ``search`` and ``rnnbook``
+    only (no code execution), so a fixture build takes a second or two.
+    """
+    import yaml
+
+    real = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    extensions = book_extensions(root)
     config = {
         "site_name": "Sách thử",
         "site_url": "http://127.0.0.1:8000/",

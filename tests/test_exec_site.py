@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import book_extensions
 from test_exec_engine import PAGE_A, PAGE_B, write_book
 
-ROOT = Path(__file__).resolve().parent.parent
 
 INDEX = """\
 <!--
@@ -33,13 +33,7 @@ def write_site(root: Path) -> Path:
     """The fixture book of test_exec_engine plus a mkdocs.yml using the book's extensions."""
     write_book(root)
     (root / "docs" / "index.md").write_text(INDEX, encoding="utf-8")
-    real = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    extensions = []
-    for ext in real.get("markdown_extensions", []):
-        name = next(iter(ext)) if isinstance(ext, dict) else ext
-        if name == "pymdownx.snippets":
-            ext = {name: {"base_path": [str(root)], "check_paths": True}}
-        extensions.append(ext)
+    extensions = book_extensions(root)
     config = {
         "site_name": "Sách thử",
         "site_url": "http://127.0.0.1:8000/",
