@@ -21,6 +21,12 @@ def build_site(config: Path, site_dir: Path, cwd: Path = ROOT) -> subprocess.Com
     )
 
 
+def run_tools(*args, cwd=None) -> subprocess.CompletedProcess:
+    """Run the translators' CLI (`python -m translation_tools ARGS`) and capture its text output."""
+    return subprocess.run([sys.executable, "-m", "translation_tools", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True)
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The whole book, built strictly into a temporary folder.

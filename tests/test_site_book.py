@@ -4,12 +4,11 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import build_site, write_book
+from conftest import build_site, run_tools, write_book
 from site_fixture import files
 from translation_tools.parse import parse
 
@@ -142,8 +141,8 @@ def test_glossary_page_is_a_filterable_table(book):
 
 
 def test_progress_page_equals_status_json(book):
-    status = subprocess.run([sys.executable, "-m", "translation_tools", "status", "docs", "--json"],
-                            cwd=book, capture_output=True, text=True, check=True)
+    status = run_tools("status", "docs", "--json", cwd=book)
+    assert status.returncode == 0, status.stderr
     report = json.loads(status.stdout)
     html = article(page(book, "progress"))
     for entry in report["pages"]:

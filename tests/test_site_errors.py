@@ -1,12 +1,10 @@
 """A broken page fails the strict build with one `file:line: ...` message (the `check` one when it has it)."""
 from __future__ import annotations
 
-import subprocess
-import sys
 
 import pytest
 
-from conftest import build_site, write_book
+from conftest import build_site, run_tools, write_book
 from site_fixture import INTRO, files
 
 INTRO_PATH = "docs/chapter_a/intro.md"
@@ -23,8 +21,7 @@ def test_malformed_page_fails_with_the_check_message(tmp_path):
     broken = INTRO.replace("mỗi dòng một tên.\n-->", "mỗi dòng một tên.")
     result = build_with(tmp_path, **{INTRO_PATH: broken})
     assert result.returncode != 0
-    check = subprocess.run([sys.executable, "-m", "translation_tools", "check", "docs"],
-                           cwd=tmp_path, capture_output=True, text=True)
+    check = run_tools("check", "docs", cwd=tmp_path)
     message = next(line for line in check.stdout.splitlines() if line.startswith(INTRO_PATH))
     assert "unterminated comment" in message
     assert message in result.stderr
@@ -33,8 +30,7 @@ def test_malformed_page_fails_with_the_check_message(tmp_path):
 def test_forbidden_glossary_variant_fails_like_check(tmp_path):
     bad = INTRO.replace("Nhắc lại: mạng nơ-ron hồi tiếp.", "Nhắc lại: mạng nơ-ron hồi quy.")
     result = build_with(tmp_path, **{INTRO_PATH: bad})
-    check = subprocess.run([sys.executable, "-m", "translation_tools", "check", "docs"],
-                           cwd=tmp_path, capture_output=True, text=True)
+    check = run_tools("check", "docs", cwd=tmp_path)
     errors = [line for line in check.stdout.splitlines() if ": error: " in line]
     assert errors and result.returncode != 0
     assert errors[0] in result.stderr

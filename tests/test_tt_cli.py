@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
+from conftest import run_tools
 
 GOOD = "<!--\n# Title\n-->\n\n# Tiêu đề\n\n<!--\nA paragraph with $x$.\n-->\n\nMột đoạn với $x$.\n\n<!--\nAnother.\n-->\n\n*dịch đoạn phía trên*\n\n## Những người thực hiện\n* Đặng Văn An\n"
 
 
-def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "translation_tools", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True)
+run = run_tools
 
 
 @pytest.fixture

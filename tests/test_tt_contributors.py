@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import unicodedata
 
 import pytest
 
 from translation_tools.contributors import collect_contributors, render_markdown, vietnamese_sort_key
+from conftest import run_tools
 
 PAGE = "<!--\n# T\n-->\n\n# T\n\n## Những người thực hiện\nBản dịch:\n<!--\n* Không phải tên\n-->\n\n{bullets}\n"
 
@@ -90,8 +90,7 @@ def test_git_authors_are_listed_where_there_is_history(tmp_path):
     assert "## Phạm Văn Minh\n\n- Lịch sử git / Git history: `a.md`" in text
 
 
-def run_cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "translation_tools", *args], cwd=cwd, capture_output=True, text=True)
+run_cli = run_tools
 
 
 def test_write_then_check_then_stale(tmp_path):

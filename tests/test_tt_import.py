@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ from translation_tools.check import check_document
 from translation_tools.importer import _note_line, import_post
 from translation_tools.parse import FormatError, parse
 from translation_tools.write import write
+from conftest import run_tools
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and p.name != "images")
@@ -90,8 +89,7 @@ def test_cli_bad_post_writes_nothing(tmp_path):
     post = tmp_path / "post.md"
     post.write_text("Text.\n<figure><img src=\"a.png\">\n", encoding="utf-8")
     out = tmp_path / "out.md"
-    result = subprocess.run([sys.executable, "-m", "translation_tools", "import", str(post), "-o", str(out)],
-                            capture_output=True, text=True)
+    result = run_tools("import", post, "-o", out)
     assert result.returncode == 2
     assert result.stderr.strip() == f"{post}:2: unclosed HTML tag <figure>: add </figure>"
     assert not out.exists()
@@ -100,8 +98,7 @@ def test_cli_bad_post_writes_nothing(tmp_path):
 def test_cli_import_writes_page_and_copies_images(tmp_path):
     out = tmp_path / "docs" / "reading" / "lstm.md"
     post = post_of("jekyll_html")
-    result = subprocess.run([sys.executable, "-m", "translation_tools", "import", str(post), "-o", str(out),
-                             "--images", str(FIXTURES / "images")], capture_output=True, text=True)
+    result = run_tools("import", post, "-o", out, "--images", FIXTURES / "images")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "docs" / "img" / "lstm-cell.svg").exists()
     assert "![Một ô LSTM với ba cổng.](../img/lstm-cell.svg)" in out.read_text(encoding="utf-8")

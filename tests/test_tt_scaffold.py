@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from test_tt_model import assert_golden
@@ -12,6 +10,7 @@ from translation_tools.document import OUTDATED_MARKER
 from translation_tools.parse import parse, parse_file
 from translation_tools.scaffold import scaffold, update
 from translation_tools.write import write
+from conftest import run_tools
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scaffold"
 
@@ -108,8 +107,7 @@ def test_update_cli_writes_in_place_and_reports_removed(tmp_path):
     page.write_text(translated_page(), encoding="utf-8")
     new = tmp_path / "new.md"
     new.write_text(NEW_ENGLISH, encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "translation_tools", "scaffold", "--update", str(page), str(new)],
-                            capture_output=True, text=True)
+    result = run_tools("scaffold", "--update", page, new)
     assert result.returncode == 0, result.stderr
     assert "removed: the English 'A paragraph that will disappear.…'" in result.stderr
     assert "2 kept, 1 outdated, 2 new, 1 removed" in result.stderr
@@ -121,8 +119,7 @@ def test_scaffold_rejects_comment_closer_in_english(tmp_path):
     english = tmp_path / "en.md"
     english.write_text("Intro.\n\nAn arrow --> here.\n", encoding="utf-8")
     out = tmp_path / "out.md"
-    result = subprocess.run([sys.executable, "-m", "translation_tools", "scaffold", str(english), "-o", str(out)],
-                            capture_output=True, text=True)
+    result = run_tools("scaffold", english, "-o", out)
     assert result.returncode == 2
     assert result.stderr.strip().startswith(f"{english}:3: the English contains '-->'")
     assert not out.exists()
