@@ -8,6 +8,7 @@ import json
 import os
 import re
 from dataclasses import asdict, dataclass
+from translation_tools.write import write_file_atomic
 
 _CACHE: dict[tuple[str, float], dict[str, Entry]] = {}
 AND = {"vi": "và", "en": "and"}
@@ -81,11 +82,7 @@ def _load_cached(path: str, cache_dir: str) -> dict[str, Entry]:
         pass
     entries = _parse(path)
     try:
-        os.makedirs(cache_dir, exist_ok=True)
-        temporary = f"{cached}.{os.getpid()}.tmp"
-        with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump([asdict(entry) for entry in entries.values()], handle, ensure_ascii=False)
-        os.replace(temporary, cached)
+        write_file_atomic(cached, json.dumps([asdict(entry) for entry in entries.values()], ensure_ascii=False))
     except OSError:
         pass  # a cache that cannot be written only costs time
     return entries

@@ -27,6 +27,7 @@ from translation_tools.site import bib, editions, search, tooltips
 from translation_tools.site.book import Book, BookError, PageInfo
 from translation_tools.site.generated import TEXT, glossary_markdown, progress_markdown
 from translation_tools.site.mathml import MathError, convert_html
+from translation_tools.write import write_file_atomic
 
 log = get_plugin_logger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -328,10 +329,7 @@ def _save_checked_pages(root: Path, passed: set[str]) -> None:
     """Written atomically; a cache that cannot be written only costs time."""
     path = root / CHECK_CACHE
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(sorted(passed)[-CHECK_CACHE_SIZE:]), encoding="utf-8")
-        os.replace(temporary, path)
+        write_file_atomic(path, json.dumps(sorted(passed)[-CHECK_CACHE_SIZE:]))
     except OSError:
         pass
 

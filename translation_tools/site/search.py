@@ -12,6 +12,7 @@ import json
 import os
 import re
 import unicodedata
+from translation_tools.write import write_file_atomic
 
 TAG = re.compile(r"<[^>]+>")
 # Split like the worker does, but also on Vietnamese/typographic punctuation.
@@ -83,7 +84,4 @@ def add_folded_field(index_path: str, order: dict[str, int] | None = None) -> No
             folded = fold(plain)
             if folded != plain.lower():
                 doc[field] = folded
-    temporary = index_path + ".tmp"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
-    os.replace(temporary, index_path)
+    write_file_atomic(index_path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
