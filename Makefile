@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build bench notebooks check status contributors clean setup chromium
+.PHONY: serve test lint format build bench notebooks check status contributors clean setup chromium
 
 $(STAMP): pyproject.toml scripts/bootstrap.py
 	@$(PY) scripts/bootstrap.py
@@ -23,9 +23,20 @@ build: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --strict --dev-addr $(HOST):$(PORT)
 
-test: $(STAMP) chromium
+test: lint chromium
 	$(BIN)/python -m translation_tools contributors docs --check
 	$(BIN)/python -m pytest
+
+# ruff (lint and format check) and mypy, configured in pyproject.toml; `make test` runs this first.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# Apply ruff's fixes and formatting.
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -38,7 +38,7 @@ def plain_config(work: Path) -> Path:
         "markdown_extensions": [
             {"pymdownx.snippets": {"base_path": [str(ROOT)]}} if ext == "pymdownx.snippets"
             else ext
-            for ext in (list(e)[0] if isinstance(e, dict) else e for e in ours.get("markdown_extensions", []))
+            for ext in (next(iter(e)) if isinstance(e, dict) else e for e in ours.get("markdown_extensions", []))
         ],
     }
     path = work / "mkdocs.plain.yml"

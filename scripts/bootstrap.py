@@ -20,12 +20,11 @@ def fail(message):
 def main():
     if sys.version_info[:2] < MIN_VERSION:
         fail("Python %d.%d or newer is needed, found %s; install python3.11 and run `make PY=python3.11 ...`"
-             % (MIN_VERSION + (sys.version.split()[0],)))
+             % ((*MIN_VERSION, sys.version.split()[0])))
     pip = os.path.join(VENV, "bin", "pip")
-    if not os.path.exists(pip):
-        if subprocess.call([sys.executable, "-m", "venv", VENV]) != 0:
-            fail("could not create %s with `%s -m venv`; install the venv module (apt-get install python3-venv)"
-                 % (VENV, sys.executable))
+    if not os.path.exists(pip) and subprocess.call([sys.executable, "-m", "venv", VENV]) != 0:
+        fail("could not create %s with `%s -m venv`; install the venv module (apt-get install python3-venv)"
+             % (VENV, sys.executable))
     with open(LOG, "w") as log:
         status = subprocess.call(
             [pip, "install", "--disable-pip-version-check", "-e", ".[site,test]"],

@@ -20,8 +20,8 @@ DEFAULT_OUTPUT = ROOT / "src" / "rnnbook" / "data" / "book_corpus.json"
 PROSE_ROLES = {"heading", "paragraph", "list", "figure"}
 
 sys.path.insert(0, str(ROOT))
-from translation_tools.corpus import export_corpus  # noqa: E402
-from translation_tools.write import write_file_atomic  # noqa: E402
+from translation_tools.corpus import export_corpus
+from translation_tools.write import write_file_atomic
 
 
 def relative(path: str, docs: pathlib.Path) -> str:

@@ -5,12 +5,11 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import nbformat
 import pytest
-
 from test_exec_engine import executed_book  # noqa: F401  (module fixture: the run book)
+
 from translation_tools.parse import parse, parse_file
 from translation_tools.site.execute import Cell, code_cells
 from translation_tools.site.notebooks import build_notebook, label_titles, notebook_name

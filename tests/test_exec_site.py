@@ -10,10 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import book_extensions
 from test_exec_engine import PAGE_A, PAGE_B, write_book
-
 
 INDEX = """\
 <!--

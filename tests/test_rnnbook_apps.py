@@ -8,26 +8,41 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import torch
-from torch import nn
 
 import rnnbook
-from rnnbook import (EncoderDecoder, History, MLPRegressor, RNNClassifier, Seq2SeqDecoder,
-                     Seq2SeqEncoder, TrainConfig, autoregressive_dataset, bleu,
-                     k_step_predictions, load_data_classification, load_data_nmt, plot,
-                     plot_history, plot_zipf, save_svg, set_seed, sine_series, svg_text,
-                     train_classifier, train_regressor, train_seq2seq, translate, Vocab,
-                     ngram_freqs, tokenize)
+from rnnbook import (
+    EncoderDecoder,
+    History,
+    MLPRegressor,
+    RNNClassifier,
+    Seq2SeqDecoder,
+    Seq2SeqEncoder,
+    TrainConfig,
+    Vocab,
+    autoregressive_dataset,
+    bleu,
+    k_step_predictions,
+    load_data_classification,
+    load_data_nmt,
+    ngram_freqs,
+    plot,
+    plot_history,
+    plot_zipf,
+    save_svg,
+    set_seed,
+    sine_series,
+    svg_text,
+    tokenize,
+    train_classifier,
+    train_regressor,
+    train_seq2seq,
+    translate,
+)
 
 PACKAGE = pathlib.Path(rnnbook.__file__).parent
 SECTION = re.compile(r"# --8<-- \[start:(\w+)\]\n(.*?)# --8<-- \[end:\1\]", re.S)
 # Every section the API contract promises to the chapters.
-API_SECTIONS = """set_seed default_device normalize tokenize vocab ngram_freqs load_text load_corpus
-parallel_pairs sine_series autoregressive_dataset mlp_regressor train_regressor k_step_predictions
-seq_data_iter_random seq_data_iter_sequential seq_data_loader load_data_lm rnn_scratch gru_scratch
-lstm_scratch stacked_rnn bi_rnn rnn_lm train_config grad_clipping train_lm history
-evaluate_perplexity unigram_perplexity generate seq2seq_encoder seq2seq_decoder encoder_decoder
-load_data_nmt train_seq2seq translate bleu load_data_classification rnn_classifier
-train_classifier plot plot_history plot_zipf""".split()
+API_SECTIONS = ["set_seed", "default_device", "normalize", "tokenize", "vocab", "ngram_freqs", "load_text", "load_corpus", "parallel_pairs", "sine_series", "autoregressive_dataset", "mlp_regressor", "train_regressor", "k_step_predictions", "seq_data_iter_random", "seq_data_iter_sequential", "seq_data_loader", "load_data_lm", "rnn_scratch", "gru_scratch", "lstm_scratch", "stacked_rnn", "bi_rnn", "rnn_lm", "train_config", "grad_clipping", "train_lm", "history", "evaluate_perplexity", "unigram_perplexity", "generate", "seq2seq_encoder", "seq2seq_decoder", "encoder_decoder", "load_data_nmt", "train_seq2seq", "translate", "bleu", "load_data_classification", "rnn_classifier", "train_classifier", "plot", "plot_history", "plot_zipf"]
 
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")

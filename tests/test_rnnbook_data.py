@@ -1,5 +1,6 @@
 """rnnbook text, corpus, downloader and batching: behaviour on the shipped corpus and bad input."""
 import hashlib
+import itertools
 import json
 import pathlib
 import unicodedata
@@ -9,9 +10,20 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rnnbook import (SeqDataLoader, Vocab, download, load_corpus, load_data_lm, load_text,
-                     ngram_freqs, normalize, parallel_pairs, seq_data_iter_random,
-                     seq_data_iter_sequential, tokenize)
+from rnnbook import (
+    SeqDataLoader,
+    Vocab,
+    download,
+    load_corpus,
+    load_data_lm,
+    load_text,
+    ngram_freqs,
+    normalize,
+    parallel_pairs,
+    seq_data_iter_random,
+    seq_data_iter_sequential,
+    tokenize,
+)
 from rnnbook.corpus import read_corpus_file
 
 VIETNAMESE = "Mạng nơ-ron hồi tiếp lưu giữ trạng thái ẩn qua thời gian. Dữ liệu: văn bản!"
@@ -186,7 +198,7 @@ def test_sequential_serves_every_position_once(seed):
 
 def test_sequential_rows_continue_across_batches():
     batches = list(seq_data_iter_sequential(list(range(1000)), 3, 6, seed=0))
-    for (X1, _), (X2, _) in zip(batches, batches[1:]):
+    for (X1, _), (X2, _) in itertools.pairwise(batches):
         assert torch.equal(X2[:, 0], X1[:, -1] + 1)
 
 

@@ -3,7 +3,7 @@ import pytest
 import torch
 from torch import nn
 
-from rnnbook import BiRNN, GRUScratch, LSTMScratch, RNNLM, RNNScratch, StackedRNN, make_cell
+from rnnbook import RNNLM, BiRNN, GRUScratch, LSTMScratch, RNNScratch, StackedRNN, make_cell
 
 SCRATCH = {"rnn": RNNScratch, "gru": GRUScratch, "lstm": LSTMScratch}
 TORCH = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
@@ -184,7 +184,7 @@ def test_rnnlm_rejects_ids_outside_vocab():
 
 def test_rnnlm_rejects_float_inputs():
     model = RNNLM(RNNScratch(5, 4), 5)
-    with pytest.raises(ValueError, match="torch.long"):
+    with pytest.raises(ValueError, match=r"torch\.long"):
         model(torch.zeros(2, 3))
 
 

@@ -5,10 +5,22 @@ import pytest
 import torch
 from torch import nn
 
-from rnnbook import (RNNLM, RNNScratch, SeqDataLoader, TrainConfig, detach_state,
-                     evaluate_perplexity, generate, grad_clipping, load_data_lm, set_seed,
-                     train_lm, unigram_perplexity, Vocab, tokenize)
-
+from rnnbook import (
+    RNNLM,
+    RNNScratch,
+    SeqDataLoader,
+    TrainConfig,
+    Vocab,
+    detach_state,
+    evaluate_perplexity,
+    generate,
+    grad_clipping,
+    load_data_lm,
+    set_seed,
+    tokenize,
+    train_lm,
+    unigram_perplexity,
+)
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 

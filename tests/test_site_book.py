@@ -7,9 +7,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import build_site, run_tools, write_book
 from site_fixture import files
+
 from translation_tools.parse import parse
 
 INTRO_PATH = "docs/chapter_a/intro.md"
@@ -43,7 +43,7 @@ def test_both_editions_with_their_language(book):
 
 def test_untranslated_paragraph_is_english_with_badge_and_edit_link(book):
     doc = parse(files()[INTRO_PATH], INTRO_PATH)
-    waiting = [seg for seg in doc.segments() if seg.state == "untranslated"][0]
+    waiting = next(seg for seg in doc.segments() if seg.state == "untranslated")
     html = article(page(book, "chapter_a", "intro"))
     block = re.search(r'<div class="tt-seg tt-untranslated" id="tt-L(\d+)" lang="en">(.*?)</div>', html, re.DOTALL)
     assert block, html
@@ -104,7 +104,7 @@ def test_citation_links_to_the_pages_references(book):
 
 def test_nav_follows_toc_blocks(book):
     html = page(book)
-    links = [m for m in re.findall(r'href="([^"]+)" class="md-nav__link', html)]
+    links = list(re.findall(r'href="([^"]+)" class="md-nav__link', html))
     order = [link for link in links if link in ("chapter_a/", "chapter_a/intro/", "guide/", "progress/")]
     assert order.index("chapter_a/") < order.index("chapter_a/intro/") < order.index("guide/") < order.index("progress/")
     assert "1.1. Khởi đầu" in html and "1.1. Getting Started" in page(book, "en")
@@ -154,7 +154,7 @@ def test_progress_page_equals_status_json(book):
     total = re.search(r'class="tt-progress-total" data-segments="(\d+)" data-translated="(\d+)"', html)
     assert [int(n) for n in total.groups()] == [report["total"]["segments"], report["total"]["translated"]]
     doc = parse(files()[INTRO_PATH], INTRO_PATH)
-    line = [seg.slot_start for seg in doc.segments() if seg.state == "untranslated"][0]
+    line = next(seg.slot_start for seg in doc.segments() if seg.state == "untranslated")
     assert f'href="../chapter_a/intro/#tt-L{line}"' in html
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import build_site, write_book
 from site_fixture import CHAPTER, files
 

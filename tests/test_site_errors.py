@@ -1,9 +1,7 @@
 """A broken page fails the strict build with one `file:line: ...` message (the `check` one when it has it)."""
 from __future__ import annotations
 
-
 import pytest
-
 from conftest import build_site, run_tools, write_book
 from site_fixture import INTRO, files
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from site_fixture import INTRO
+
 from translation_tools.parse import parse
 from translation_tools.site import editions, search
 from translation_tools.site.book import Book, PageInfo

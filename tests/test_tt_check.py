@@ -75,12 +75,12 @@ def test_english_words_without_vietnamese_letters_warn():
 
 
 def test_forbidden_glossary_rendering_is_an_error():
-    line, severity, message = only("A recurrent neural network.", "Một mạng nơ-ron hồi quy và mạng nơ-ron hồi tiếp.")
+    _line, severity, message = only("A recurrent neural network.", "Một mạng nơ-ron hồi quy và mạng nơ-ron hồi tiếp.")
     assert severity == "error" and "forbidden rendering 'mạng nơ-ron hồi quy'" in message
 
 
 def test_missing_glossary_rendering_warns_with_plural_and_case():
-    line, severity, message = only("Hidden States carry memory.", "Các trạng thái giữ bộ nhớ.")
+    _line, severity, message = only("Hidden States carry memory.", "Các trạng thái giữ bộ nhớ.")
     assert severity == "warning" and "'trạng thái ẩn'" in message
 
 

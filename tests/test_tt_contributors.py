@@ -7,9 +7,9 @@ import subprocess
 import unicodedata
 
 import pytest
+from conftest import run_tools
 
 from translation_tools.contributors import collect_contributors, render_markdown, vietnamese_sort_key
-from conftest import run_tools
 
 PAGE = "<!--\n# T\n-->\n\n# T\n\n## Những người thực hiện\nBản dịch:\n<!--\n* Không phải tên\n-->\n\n{bullets}\n"
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import run_tools
 from test_tt_model import assert_golden
 
 from translation_tools.check import check_document
 from translation_tools.importer import _note_line, import_post
 from translation_tools.parse import FormatError, parse
 from translation_tools.write import write
-from conftest import run_tools
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and p.name != "images")

@@ -16,7 +16,7 @@ from translation_tools.write import write
 SAFE_WORDS = ["state", "trạng thái", "ẩn", "$x_t$", "`nn.RNN`", ":numref:`sec_rnn`", "[link](a.md)",
               "*dịch đoạn phía trên*", "**đậm**", "#", "|", "*", "Đặng"]
 # Structural tokens may appear anywhere but at the start of a line, where they would open a block.
-WORDS = st.sampled_from(SAFE_WORDS + ["-->", "<!--", "$$", "```", "~~~"])
+WORDS = st.sampled_from([*SAFE_WORDS, "-->", "<!--", "$$", "```", "~~~"])
 LINE = st.builds(lambda first, rest: " ".join([first, *rest]), st.sampled_from(SAFE_WORDS), st.lists(WORDS, max_size=5))
 PROSE = st.lists(LINE, min_size=1, max_size=3).map("\n".join)
 

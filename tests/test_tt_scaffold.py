@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import run_tools
 from test_tt_model import assert_golden
 
 from translation_tools.document import OUTDATED_MARKER
 from translation_tools.parse import parse, parse_file
 from translation_tools.scaffold import scaffold, update
 from translation_tools.write import write
-from conftest import run_tools
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scaffold"
 

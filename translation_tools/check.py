@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from translation_tools.document import OUTDATED, TRANSLATED, Block, ContributorsBlock, Document, Segment
 from translation_tools.glossary import Glossary, load_glossary, vietnamese_pattern
 from translation_tools.pages import page_paths
-from translation_tools.parse import FormatError, _OUTDATED, has_placeholder, parse_file
+from translation_tools.parse import _OUTDATED, FormatError, has_placeholder, parse_file
 from translation_tools.syntax import FENCE, REFERENCE
 
 ERROR = "error"
@@ -194,7 +194,7 @@ def _check_toc(path: str, block, report) -> None:
     folder = os.path.dirname(path)
     for offset, line in enumerate(block.text.split("\n")[1:-1], start=1):
         entry = line.strip()
-        if not entry or entry.startswith(":") or entry.startswith("```"):
+        if not entry or entry.startswith((":", "```")):
             continue
         target = os.path.join(folder, entry if entry.endswith(".md") else entry + ".md")
         if not os.path.exists(target) and not os.path.exists(os.path.join(folder, entry, "index.md")):
@@ -251,7 +251,9 @@ def _unknown_references(docs: list[Document], defined: dict, citation_keys: set[
     for doc in docs:
         for seg in doc.segments():
             for reference in split_references(seg.english)[0]:
-                kind, target = REFERENCE.fullmatch(reference).groups()
+                match = REFERENCE.fullmatch(reference)
+                assert match is not None, "split_references returns REFERENCE matches"
+                kind, target = match.groups()
                 if kind in ("numref", "eqref", "ref") and target not in defined:
                     out.append(Diagnostic(doc.path, seg.english_start, WARNING,
                                           f":{kind}:`{target}` refers to a label no page defines"))

@@ -6,8 +6,9 @@ gives the page back byte for byte (see ``write.write``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 BLOCK_KINDS = frozenset(
     {

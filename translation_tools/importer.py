@@ -328,6 +328,7 @@ def _convert_html(post: _Post, body: str) -> str:
     def figure(match: re.Match[str]) -> str:
         block = match.group(0)
         image = _IMG.search(block)
+        assert image is not None, "_HTML_FIGURE only matches blocks holding an <img>"
         attributes, _ = _arguments(image.group(1))
         caption_match = re.search(r"<(figcaption|em|i|small|p)\b[^>]*>(.*?)</\1>", block[image.end():], re.DOTALL | re.IGNORECASE)
         caption = _strip_tags(caption_match.group(2)) if caption_match else attributes.get("alt", "")

@@ -119,9 +119,7 @@ def plain_text(text: str) -> str:
         if token.type == "inline":
             words = []
             for child in token.children or []:
-                if child.type in ("text",):
-                    words.append(child.content)
-                elif child.type == "image":
+                if child.type in ("text",) or child.type == "image":
                     words.append(child.content)
                 elif child.type in ("softbreak", "hardbreak"):
                     words.append(" ")

@@ -31,7 +31,7 @@ CONTRIBUTORS_TITLE = "Những người thực hiện"
 # Characters str.splitlines() treats as line ends besides \n and \r\n.
 _OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # (and a lone \r)
 _SIMPLE_YAML = re.compile(r"([A-Za-z_][\w-]*):[ \t]+([A-Za-z][\w@./+-]*)[ \t]*")
-_YAML_WORDS = frozenset("y yes n no true false on off null".split())
+_YAML_WORDS = frozenset(["y", "yes", "n", "no", "true", "false", "on", "off", "null"])
 _LABEL = re.compile(r":[a-z_]+:(`[^`]*`)?\s*")  # :label:`x`, :width:`400px`, :begin_tab:`pytorch`, :end_tab:
 _OUTDATED = re.compile(r"<!--\s*outdated\b.*-->\s*", re.IGNORECASE)
 _MARKER_TEXT = re.compile(
@@ -243,7 +243,7 @@ class _Scanner:
 
     def contributors_heading(self, i: int) -> bool:
         line = self.stripped[i]
-        if not (line.startswith("## ") or line.startswith("### ")):
+        if not (line.startswith(("## ", "### "))):
             return False
         title = unicodedata.normalize("NFC", line.lstrip("#")).strip()
         return _SPACES.sub(" ", title) == CONTRIBUTORS_TITLE

@@ -10,26 +10,39 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .utils import default_device, set_seed
-from .text import VIETNAMESE_WORDS, Vocab, ngram_freqs, normalize, tokenize
-from .corpus import (corpus_pages, download, load_corpus, load_text, parallel_pairs,
-                     read_corpus_file, split_sentences)
-from .batching import (SeqDataLoader, choose_offset, load_data_lm, seq_data_iter_random,
-                       seq_data_iter_sequential)
-from .rnn_scratch import RNNLM, RNNScratch, check_state
+from .batching import SeqDataLoader, choose_offset, load_data_lm, seq_data_iter_random, seq_data_iter_sequential
+from .bidirectional import BiRNN
+from .classify import RNNClassifier, accuracy, classifier_batch, load_data_classification, train_classifier
+from .corpus import corpus_pages, download, load_corpus, load_text, parallel_pairs, read_corpus_file, split_sentences
+from .deep import StackedRNN, make_cell
 from .gru import GRUScratch
 from .lstm import LSTMScratch
-from .deep import StackedRNN, make_cell
-from .bidirectional import BiRNN
-from .train import (History, TrainConfig, detach_state, evaluate_perplexity, generate,
-                    grad_clipping, make_optimizer, train_lm, unigram_perplexity)
-from .sequence import (MLPRegressor, autoregressive_dataset, k_step_predictions, sine_series,
-                       train_regressor)
-from .seq2seq import (EncoderDecoder, Seq2SeqDecoder, Seq2SeqEncoder, bleu, load_data_nmt,
-                      pad_or_trim, train_seq2seq, translate)
-from .classify import (RNNClassifier, accuracy, classifier_batch, load_data_classification,
-                       train_classifier)
 from .plot import is_series, new_figure, plot, plot_history, plot_zipf, save_svg, svg_text, to_floats
+from .rnn_scratch import RNNLM, RNNScratch, check_state
+from .seq2seq import (
+                     EncoderDecoder,
+                     Seq2SeqDecoder,
+                     Seq2SeqEncoder,
+                     bleu,
+                     load_data_nmt,
+                     pad_or_trim,
+                     train_seq2seq,
+                     translate,
+)
+from .sequence import MLPRegressor, autoregressive_dataset, k_step_predictions, sine_series, train_regressor
+from .text import VIETNAMESE_WORDS, Vocab, ngram_freqs, normalize, tokenize
+from .train import (
+                     History,
+                     TrainConfig,
+                     detach_state,
+                     evaluate_perplexity,
+                     generate,
+                     grad_clipping,
+                     make_optimizer,
+                     train_lm,
+                     unigram_perplexity,
+)
+from .utils import default_device, set_seed
 
 __all__ = [
     "torch", "nn", "F", "math", "dataclass", "field",

@@ -101,7 +101,7 @@ def train_classifier(model, train_loader, val_loader, config):
     set_seed(config.seed)
     model.to(device)
     optimizer = make_optimizer(model, config)
-    result = {"train_acc": [], "val_acc": [], "loss": []}
+    result: dict[str, list[float]] = {"train_acc": [], "val_acc": [], "loss": []}
     for epoch in range(config.num_epochs):
         model.train()
         total, count = 0.0, 0

@@ -5,6 +5,7 @@ import json
 import os
 import pathlib
 import tempfile
+import urllib.parse
 import urllib.request
 
 from .text import Vocab, normalize, tokenize
@@ -92,7 +93,7 @@ def parallel_pairs(max_pairs=None) -> list[tuple[str, str]]:
     one. Paragraphs whose sentence counts differ are skipped: pairing
     them would teach the model wrong translations.
     """
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for page in read_corpus_file()["pages"]:
         for seg in page["segments"]:
             if not (seg["en"] and seg["vi"]):
@@ -121,7 +122,7 @@ def download(url, sha256, cache_dir=None) -> pathlib.Path:
     """
     cache_dir = pathlib.Path(cache_dir or os.environ.get("RNNBOOK_CACHE")
                              or pathlib.Path.home() / ".cache" / "rnnbook")
-    name = pathlib.PurePosixPath(urllib.request.urlparse(url).path).name
+    name = pathlib.PurePosixPath(urllib.parse.urlparse(url).path).name
     if not name:
         raise ValueError(f"cannot name a cache file after {url!r}; expected a URL ending in a file name")
     target = cache_dir / name

@@ -12,8 +12,10 @@ class GRUScratch(nn.Module):
     def __init__(self, num_inputs, num_hiddens, sigma=0.01):
         super().__init__()
         self.num_inputs, self.num_hiddens = num_inputs, num_hiddens
-        weight = lambda *shape: nn.Parameter(torch.randn(*shape) * sigma)
-        bias = lambda: nn.Parameter(torch.zeros(num_hiddens))
+        def weight(*shape):
+            return nn.Parameter(torch.randn(*shape) * sigma)
+        def bias():
+            return nn.Parameter(torch.zeros(num_hiddens))
         self.W_xr, self.W_hr, self.b_r = weight(num_inputs, num_hiddens), weight(num_hiddens, num_hiddens), bias()  # reset gate
         self.W_xz, self.W_hz, self.b_z = weight(num_inputs, num_hiddens), weight(num_hiddens, num_hiddens), bias()  # update gate
         self.W_xh, self.W_hh, self.b_h = weight(num_inputs, num_hiddens), weight(num_hiddens, num_hiddens), bias()  # candidate

@@ -12,8 +12,10 @@ class LSTMScratch(nn.Module):
     def __init__(self, num_inputs, num_hiddens, sigma=0.01):
         super().__init__()
         self.num_inputs, self.num_hiddens = num_inputs, num_hiddens
-        weight = lambda *shape: nn.Parameter(torch.randn(*shape) * sigma)
-        bias = lambda: nn.Parameter(torch.zeros(num_hiddens))
+        def weight(*shape):
+            return nn.Parameter(torch.randn(*shape) * sigma)
+        def bias():
+            return nn.Parameter(torch.zeros(num_hiddens))
         self.W_xi, self.W_hi, self.b_i = weight(num_inputs, num_hiddens), weight(num_hiddens, num_hiddens), bias()  # input gate
         self.W_xf, self.W_hf, self.b_f = weight(num_inputs, num_hiddens), weight(num_hiddens, num_hiddens), bias()  # forget gate
         self.W_xc, self.W_hc, self.b_c = weight(num_inputs, num_hiddens), weight(num_hiddens, num_hiddens), bias()  # candidate cell
@@ -37,12 +39,12 @@ class LSTMScratch(nn.Module):
         outputs = []
         for x_term in input_terms.unbind(dim=1):  # one time step at a time
             i, f, c, o = (x_term + H @ W_h).chunk(4, dim=1)  # each (batch, hiddens)
-            I, Fg, O = torch.sigmoid(i), torch.sigmoid(f), torch.sigmoid(o)
+            I_t, F_t, O_t = torch.sigmoid(i), torch.sigmoid(f), torch.sigmoid(o)  # the gates
             # The cell is updated additively: the forget gate decides what
             # to keep, the input gate what to write. This sum is what lets
             # gradients flow across many steps.
-            C = Fg * C + I * torch.tanh(c)
-            H = O * torch.tanh(C)
+            C = F_t * C + I_t * torch.tanh(c)
+            H = O_t * torch.tanh(C)
             outputs.append(H)
         return torch.stack(outputs, dim=1), (H, C)  # (batch, steps, hiddens)
 # --8<-- [end:lstm_scratch]

@@ -12,7 +12,7 @@ import matplotlib
 # non-interactive Agg backend so no window is ever opened.
 if "ipykernel" not in sys.modules and not os.environ.get("MPLBACKEND"):
     matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+import matplotlib.pyplot as plt  # (after the backend is chosen)
 
 
 def to_floats(values):

@@ -94,7 +94,8 @@ class RNNLM(nn.Module):
 
     def _check_state(self, state, batch_size):
         expected = self.begin_state(batch_size, "meta")
-        flat = lambda s: [s] if torch.is_tensor(s) else [t for x in s for t in flat(x)]
+        def flat(s):
+            return [s] if torch.is_tensor(s) else [t for x in s for t in flat(x)]
         got, want = flat(state), flat(expected)
         if len(got) != len(want) or any(g.shape != w.shape for g, w in zip(got, want)):
             raise ValueError(f"state has shapes {[tuple(g.shape) for g in got]}; expected "

@@ -127,7 +127,7 @@ def train_seq2seq(model, loader, tgt_vocab, config):
     losses = []
     for epoch in range(config.num_epochs):
         total, count = 0.0, 0
-        for src, src_len, tgt, tgt_len in loader:
+        for src, src_len, tgt, _tgt_len in loader:
             src, tgt = src.to(device), tgt.to(device)
             # Teacher forcing: the decoder reads the true previous token
             # (<bos> first), not its own guess, so errors do not compound.
@@ -156,7 +156,7 @@ def translate(model, sentence, src_vocab, tgt_vocab, num_steps=12, device=None):
     """Greedy translation: feed each predicted token back in until <eos>."""
     device = device or next(model.parameters()).device
     model.eval()
-    ids = src_vocab[tokenize(sentence, "syllable")][:num_steps - 1] + [src_vocab["<eos>"]]
+    ids = [*src_vocab[tokenize(sentence, "syllable")][:num_steps - 1], src_vocab["<eos>"]]
     src = torch.tensor([ids + [src_vocab["<pad>"]] * (num_steps - len(ids))], device=device)
     _, enc_state = model.encoder(src, torch.tensor([len(ids)]))
     state = model.decoder.init_state(enc_state)

@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 
 import torch
 import torch.nn.functional as F
-from torch import nn
 
 from .text import tokenize
 from .utils import default_device, set_seed
@@ -19,7 +18,7 @@ class TrainConfig:
     optimizer: str = "sgd"       # "sgd" or "adam"
     grad_clip: float = 1.0       # max global gradient norm; None or 0 disables clipping
     seed: int = 0
-    device: torch.device = None  # None: the GPU when there is one (default_device)
+    device: torch.device | None = None  # None: the GPU when there is one (default_device)
     verbose: bool = False        # print one line per epoch
 # --8<-- [end:train_config]
 

@@ -1,11 +1,9 @@
 """Small helpers every chapter uses: seeding and picking a device."""
-import torch
-
-
 # --8<-- [start:set_seed]
 import random
 
 import numpy as np
+import torch
 
 
 def set_seed(seed: int) -> None:

@@ -1,9 +1,11 @@
 """What a reader sees in a real browser (headless Debian Chromium driven by Playwright)."""
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +44,8 @@ def test_copy_button_copies_the_code(visit):
 
 def test_dark_mode_toggles(visit):
     page = visit.goto(CHAPTER)
-    scheme = lambda: page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    def scheme():
+        return page.evaluate("document.body.getAttribute('data-md-color-scheme')")
     before = scheme()
     page.locator("form[data-md-component=palette] label:visible").first.click()
     page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') !== '{before}'")
@@ -120,10 +123,8 @@ def first_load_bytes(browser, url: str) -> dict[str, int]:
         request = response.request
         if request.resource_type == "image" or "search_index" in response.url or "/search/" in response.url:
             return
-        try:
+        with contextlib.suppress(PlaywrightError):  # redirects and aborted requests have no body
             sizes[response.url] = len(response.body())
-        except Exception:  # redirects and aborted requests have no body
-            pass
 
     page.on("response", record)
     page.goto(url, wait_until="networkidle")

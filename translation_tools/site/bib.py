@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
 import os
 import re
 from dataclasses import asdict, dataclass
+
 from translation_tools.write import write_file_atomic
 
 _CACHE: dict[tuple[str, float], dict[str, Entry]] = {}
@@ -81,10 +83,8 @@ def _load_cached(path: str, cache_dir: str) -> dict[str, Entry]:
     except (OSError, ValueError, TypeError):
         pass
     entries = _parse(path)
-    try:
+    with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
         write_file_atomic(cached, json.dumps([asdict(entry) for entry in entries.values()], ensure_ascii=False))
-    except OSError:
-        pass  # a cache that cannot be written only costs time
     return entries
 
 

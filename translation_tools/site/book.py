@@ -10,7 +10,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from translation_tools.document import UNTRANSLATED, Block, Document, Segment
+from translation_tools.document import UNTRANSLATED, Block, CodeBlock, Document, Segment
 
 EDITIONS = ("vi", "en")
 DIRECTIVE = re.compile(r":([a-z]+):`([^`]*)`")
@@ -128,10 +128,11 @@ class Book:
 
     # --- toc tree ---------------------------------------------------------------
 
-    def toc_entries(self, info: PageInfo, only=None) -> list[tuple[str, bool]]:
+    def toc_entries(self, info: PageInfo, only: CodeBlock | None = None) -> list[tuple[str, bool]]:
         """(src_uri, numbered) for every entry of the page's toc blocks (or block ``only``), in order."""
         entries = []
-        for block in [only] if only is not None else info.doc.blocks_of("toc"):
+        blocks = [only] if only is not None else [b for b in info.doc.blocks if isinstance(b, CodeBlock) and b.kind == "toc"]
+        for block in blocks:
             options = [line.strip() for line in block.body.split("\n") if line.strip().startswith(":")]
             numbered = any(option.startswith(":numbered:") for option in options)
             for offset, line in enumerate(block.body.split("\n"), start=1):
@@ -255,7 +256,8 @@ class Book:
                 heading = heading_of(block, "vi")
                 titles = {}
                 if heading is not None:
-                    titles = {edition: plain_title("# " + heading_of(block, edition)[1]) for edition in EDITIONS}
+                    titles = {edition: plain_title("# " + parts[1])
+                              for edition in EDITIONS if (parts := heading_of(block, edition)) is not None}
                 anchor = None if heading is not None and heading[0] == 1 else name
                 if name in self.labels:
                     first = self.labels[name]

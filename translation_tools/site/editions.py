@@ -10,9 +10,10 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from translation_tools.document import OUTDATED, UNTRANSLATED, Block, Segment
+from translation_tools.document import OUTDATED, UNTRANSLATED, Block, CodeBlock, Segment
 from translation_tools.site import bib
 from translation_tools.site.book import FIGURE, HEADING, Book, BookError, PageInfo, edition_text, heading_of
 from translation_tools.site.mathml import MathError, to_mathml
@@ -44,7 +45,7 @@ class Context:
     outputs: dict = field(default_factory=dict)
     bibliography: dict = field(default_factory=dict)
     cited: list[str] = field(default_factory=list)
-    report: object = None  # report(message) instead of failing on an unknown label
+    report: Callable[[str], None] | None = None  # report(message) instead of failing on an unknown label
 
 
 def render(ctx: Context) -> str:
@@ -75,13 +76,13 @@ def render(ctx: Context) -> str:
 
 def _block(ctx: Context, index: int, block: Block) -> str | None:
     kind = block.kind
-    if kind == "segment":
-        return _segment(ctx, index, block)  # type: ignore[arg-type]
+    if isinstance(block, Segment):
+        return _segment(ctx, index, block)
     if kind == "code":
         return block.text.rstrip("\n") + "\n\n" + (ctx.outputs.get(block.start) or "")
     if kind == "math":
         return _math(ctx, index, block)
-    if kind == "toc":
+    if kind == "toc" and isinstance(block, CodeBlock):
         return _toc(ctx, block)
     if kind == "other":
         return _other(ctx, index, block)
@@ -139,8 +140,14 @@ def _untranslated_note(ctx: Context, seg: Segment) -> str:
     return f'<p class="tt-untranslated-note" lang="vi" data-search-exclude="1"><span class="tt-badge">{UI["vi"]["badge"]}</span>{link}</p>'
 
 
+def _heading_parts(seg: Segment, edition: str) -> tuple[int, str]:
+    parts = heading_of(seg, edition)
+    assert parts is not None, "render() sends only headings here"
+    return parts
+
+
 def _heading(ctx: Context, index: int, seg: Segment) -> str:
-    level, text = heading_of(seg, ctx.edition)
+    level, text = _heading_parts(seg, ctx.edition)
     vi = ctx.edition == "vi"
     untranslated = vi and seg.state == UNTRANSLATED
     line_base = seg.english_start if (not vi or untranslated) else seg.slot_start
@@ -158,7 +165,7 @@ def _heading(ctx: Context, index: int, seg: Segment) -> str:
         return line
     if untranslated:
         return f"{line}\n\n{_untranslated_note(ctx, seg)}"
-    english = heading_of(seg, "en")[1]
+    english = _heading_parts(seg, "en")[1]
     notice = f'\n\n<p class="tt-outdated-note">{UI["vi"]["outdated"]}</p>' if seg.state == OUTDATED else ""
     return (f'{line}\n\n<p class="tt-orig tt-orig-heading" lang="en" data-search-exclude="1" hidden markdown="span">'
             f"{_refs(ctx, english, seg, seg.english_start, 'en')}</p>{notice}")
@@ -175,6 +182,7 @@ def _figure(ctx: Context, index: int, seg: Segment) -> str:
     source = edition_text(seg, ctx.edition).strip()
     match = FIGURE.match(source) or FIGURE.match(seg.english.strip())
     english = FIGURE.match(seg.english.strip())
+    assert match is not None and english is not None, "render() sends only figures here"
     caption = _refs(ctx, match.group("caption"), seg, seg.english_start if not vi or untranslated else seg.slot_start,
                     "en" if untranslated else None)
     label = _label(ctx, index)
@@ -233,7 +241,7 @@ def _math(ctx: Context, index: int, block: Block) -> str:
     return f'<div class="tt-math"{attrs}>{mathml}{eqno}</div>'
 
 
-def _toc(ctx: Context, block: Block) -> str:
+def _toc(ctx: Context, block: CodeBlock) -> str:
     items = []
     for src_uri, _numbered_flag in ctx.book.toc_entries(ctx.info, block):
         child = ctx.book.pages[src_uri]

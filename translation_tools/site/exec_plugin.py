@@ -26,6 +26,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
+from translation_tools.site import notebooks as nbexport
 from translation_tools.site.execute import (
     ExecutionError,
     Executor,
@@ -35,7 +36,6 @@ from translation_tools.site.execute import (
     default_cache_dir,
     strip_ansi,
 )
-from translation_tools.site import notebooks as nbexport
 
 log = get_plugin_logger("rnnbook-execute")
 
@@ -129,7 +129,7 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
             runs = executor.run_pages(pages, jobs=jobs, prestart=bool(self.config.prestart))
         except ExecutionError as error:
             raise PluginError(str(error)) from None
-        for (file, display, doc), run in zip(parsed, runs):
+        for (file, display, _doc), run in zip(parsed, runs):
             self.runs[file.src_uri] = run
             if run.executed:
                 ran += 1

@@ -28,10 +28,11 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from translation_tools.write import write_file_atomic
 
@@ -359,8 +360,7 @@ def collect_dependencies(
     modules = {
         Path(m) for m in report["modules"] if is_project_file(Path(m), root, cache_dir)
     }
-    indexes = {m: sources.module(m) for m in modules}
-    indexes = {m: ix for m, ix in indexes.items() if ix is not None}
+    indexes = {m: ix for m in modules if (ix := sources.module(m)) is not None}
     used: dict[Path, set[str]] = {m: set() for m in indexes}
 
     page_names: set[str] = set()
@@ -374,10 +374,10 @@ def collect_dependencies(
 
     for filename, name, first_line in report["code"]:
         module = Path(filename)
-        index = indexes.get(module)
-        if index is None:
+        found = indexes.get(module)
+        if found is None:
             continue
-        unit = index.unit_at(first_line)
+        unit = found.unit_at(first_line)
         if unit is None or (name == unit.name and first_line <= unit.def_line):
             continue  # module code, or a class body run at import time
         used[module].add(unit.name)
@@ -422,10 +422,7 @@ def dependencies_hold(record: dict[str, Any], root: Path, sources: SourceIndex) 
             unit = index.units.get(name)
             if unit is None or unit.digest != digest:
                 return False
-    for rel, digest in record.get("files", {}).items():
-        if sources.file_digest(root / rel) != digest:
-            return False
-    return True
+    return all(sources.file_digest(root / rel) == digest for rel, digest in record.get("files", {}).items())
 
 
 # --------------------------------------------------------------------------- the cache
@@ -591,12 +588,13 @@ class Executor:
     def _run_and_store(self, path: str, cells: list[Cell], key: str) -> PageRun:
         report, seconds = self._execute(path, cells)
         deps = collect_dependencies(report, cells, self.root, self.cache_dir, self.sources)
+        cpu_seconds = round(float(report.get("cpu", 0.0)), 3)  # kernel CPU, all threads
         entry = {
             "engine": ENGINE_VERSION,
             "key": key,
             "page": path,
             "seconds": round(seconds, 3),
-            "cpu_seconds": round(float(report.get("cpu", 0.0)), 3),  # kernel CPU, all threads
+            "cpu_seconds": cpu_seconds,
             "deps": deps,
             "outputs": [cell.outputs for cell in cells],
             "cell_seconds": {str(cell.line): cell.seconds for cell in cells},
@@ -604,7 +602,7 @@ class Executor:
         self.cache.store(key, entry)
         self.executed.append(path)
         return PageRun(path, cells, executed=True, seconds=seconds, key=key,
-                       cpu_seconds=entry["cpu_seconds"])
+                       cpu_seconds=cpu_seconds)
 
     def run_pages(
         self, pages: list[tuple[str, list[Cell]]], jobs: int = 1, prestart: bool = False

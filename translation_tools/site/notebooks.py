@@ -11,8 +11,9 @@ import os
 import posixpath
 import re
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from translation_tools.site.execute import (
     Cell,
@@ -182,9 +183,9 @@ def export(docs_dir: Path, out_dir: Path, root: Path, site_url: str | None = Non
     titles = {lang: label_titles([doc for _, _, doc in parsed], lang) for lang in LANGS}
     if site_url is None:  # local notebooks show the images straight from docs/
         site_url = Path(os.path.relpath(docs_dir, out_dir.resolve())).as_posix()
-    pages = [(display, code_cells(doc, root)) for _, display, doc in parsed]
-    runs = executor.run_pages(pages, jobs, prestart=True)
-    for (src_uri, display, doc), run in zip(parsed, runs):
+    cells = [(display, code_cells(doc, root)) for _, display, doc in parsed]
+    runs = executor.run_pages(cells, jobs, prestart=True)
+    for (src_uri, _display, doc), run in zip(parsed, runs):
         for lang in LANGS:
             nb = build_notebook(doc, src_uri, run.cells, lang, titles[lang], site_url)
             target = out_dir / notebook_name(src_uri, lang)

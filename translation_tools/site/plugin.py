@@ -8,6 +8,7 @@ tooltips and credits, ``on_post_build`` folds the search index and builds ``/en/
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
@@ -23,6 +24,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
+from translation_tools.document import Document
 from translation_tools.site import bib, editions, search, tooltips
 from translation_tools.site.book import Book, BookError, PageInfo
 from translation_tools.site.generated import TEXT, glossary_markdown, progress_markdown
@@ -44,7 +46,7 @@ TOC_MATH = re.compile(r"\\\((.+?)\\\)")
 CHECK_CACHE = ".cache/site/checked-pages.json"
 CHECK_CACHE_SIZE = 5000  # keys of pages that passed; old ones just get checked again
 _CHECKED: dict[str, set[str]] = {}
-_DOC_CACHE: dict[str, tuple[tuple[float, int], object]] = {}
+_DOC_CACHE: dict[str, tuple[tuple[float, int], Document]] = {}
 _GIT_CACHE: dict[str, dict[str, str]] = {}
 _STATUS_CACHE: dict[str, tuple[tuple, object]] = {}
 
@@ -309,7 +311,7 @@ class BookPlugin(BasePlugin[BookConfig]):
             site_url=(site_url.rstrip("/") + f"/{self.config.english_dir}/") if site_url else None,
             strict=config.strict,
         )
-        for name, plugin in nested.plugins.items():
+        for _name, plugin in nested.plugins.items():
             if isinstance(plugin, BookPlugin):
                 plugin.config.edition = "en"
         build(nested)
@@ -328,10 +330,8 @@ def _checked_pages(root: Path) -> set[str]:
 def _save_checked_pages(root: Path, passed: set[str]) -> None:
     """Written atomically; a cache that cannot be written only costs time."""
     path = root / CHECK_CACHE
-    try:
+    with contextlib.suppress(OSError):
         write_file_atomic(path, json.dumps(sorted(passed)[-CHECK_CACHE_SIZE:]))
-    except OSError:
-        pass
 
 
 def _plain_toc_titles(items) -> None:

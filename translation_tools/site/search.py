@@ -12,6 +12,7 @@ import json
 import os
 import re
 import unicodedata
+
 from translation_tools.write import write_file_atomic
 
 TAG = re.compile(r"<[^>]+>")
@@ -26,7 +27,7 @@ TAGS_BOOST = 2.0
 
 def _fold_table() -> dict[int, str | None]:
     """Every Latin letter with diacritics (U+00C0–U+024F, U+1E00–U+1EFF) to its base letter."""
-    table: dict[int, str | None] = {code: None for code in range(0x300, 0x370)}  # combining marks
+    table: dict[int, str | None] = dict.fromkeys(range(768, 880))  # combining marks
     for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
         base = "".join(c for c in unicodedata.normalize("NFD", chr(code)) if unicodedata.category(c) != "Mn")
         if base != chr(code):

@@ -46,7 +46,7 @@ def annotate(page_html: str, compiled, skip_lang: str | None = None) -> str:
     stack: list[tuple[str, bool]] = []  # (tag, skipping)
     out = []
     for part in SPLIT.split(page_html):
-        if part.startswith("<math") or part.startswith("<pre"):
+        if part.startswith(("<math", "<pre")):
             out.append(part)
             continue
         if part.startswith("<"):
@@ -61,7 +61,7 @@ def annotate(page_html: str, compiled, skip_lang: str | None = None) -> str:
 
 
 def _track(tag: str, stack: list[tuple[str, bool]], skip_lang: str | None) -> None:
-    if tag.startswith("<!--") or tag.startswith("<!"):
+    if tag.startswith(("<!--", "<!")):
         return
     match = re.match(r"</?\s*([a-zA-Z0-9]+)", tag)
     if not match:
