@@ -1,5 +1,6 @@
 """Site build time: the book's own configuration (both editions: / and /en/) vs two plain
 Material builds of the same Markdown (one per edition), in one run. Goal: ratio <= 1.25."""
+
 from __future__ import annotations
 
 import os
@@ -20,8 +21,13 @@ def timed_build(config: Path, site_dir: Path) -> tuple[float, float]:
     """(wall seconds, CPU seconds of the build process and its children)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(config), "-d", str(site_dir)],
-                   cwd=ROOT, env=ENV, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(config), "-d", str(site_dir)],
+        cwd=ROOT,
+        env=ENV,
+        check=True,
+        capture_output=True,
+    )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -36,8 +42,7 @@ def plain_config(work: Path) -> Path:
         "theme": {"name": "material", "language": "vi", "font": False},
         "plugins": ["search"],
         "markdown_extensions": [
-            {"pymdownx.snippets": {"base_path": [str(ROOT)]}} if ext == "pymdownx.snippets"
-            else ext
+            {"pymdownx.snippets": {"base_path": [str(ROOT)]}} if ext == "pymdownx.snippets" else ext
             for ext in (next(iter(e)) if isinstance(e, dict) else e for e in ours.get("markdown_extensions", []))
         ],
     }
@@ -49,8 +54,11 @@ def plain_config(work: Path) -> Path:
 def site_only_config(work: Path) -> Path:
     """The book's configuration without the execution plugins: what the site plugin alone costs."""
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-    config["plugins"] = [p for p in config["plugins"]
-                         if (next(iter(p)) if isinstance(p, dict) else p) not in ("rnnbook-execute", "mkdocs-jupyter")]
+    config["plugins"] = [
+        p
+        for p in config["plugins"]
+        if (next(iter(p)) if isinstance(p, dict) else p) not in ("rnnbook-execute", "mkdocs-jupyter")
+    ]
     config["docs_dir"] = str(ROOT / "docs")
     for ext in config["markdown_extensions"]:
         if isinstance(ext, dict) and "pymdownx.snippets" in ext:
@@ -75,13 +83,19 @@ def main() -> None:
         site_only = min(timed_build(site_only_config(work), work / f"site{i}") for i in range(repeats))
         editions = (work / "ours0" / "index.html").exists() and (work / "ours0" / "en" / "index.html").exists()
     best, pair = min(ours), min(pairs)
-    print(f"book build, both editions (ours, warm): {best[0]:7.2f} s wall, {min(o[1] for o in ours):6.2f} s CPU"
-          f"{'' if editions else '  (English edition missing!)'}")
+    print(
+        f"book build, both editions (ours, warm): {best[0]:7.2f} s wall, {min(o[1] for o in ours):6.2f} s CPU"
+        f"{'' if editions else '  (English edition missing!)'}"
+    )
     print(f"two plain Material builds, same Markdown: {pair[0]:7.2f} s wall, {min(p[1] for p in pairs):6.2f} s CPU")
-    print(f"  of which site plugin only (no execution): {site_only[0]:7.2f} s wall, {site_only[1]:6.2f} s CPU "
-          f"-> {site_only[0] / pair[0]:.2f}x wall, {site_only[1] / min(p[1] for p in pairs):.2f}x CPU of the plain pair")
-    print(f"ratio ours / plain pair                 : {best[0] / pair[0]:7.2f}x wall, "
-          f"{min(o[1] for o in ours) / min(p[1] for p in pairs):5.2f}x CPU  (goal <= 1.25x)")
+    print(
+        f"  of which site plugin only (no execution): {site_only[0]:7.2f} s wall, {site_only[1]:6.2f} s CPU "
+        f"-> {site_only[0] / pair[0]:.2f}x wall, {site_only[1] / min(p[1] for p in pairs):.2f}x CPU of the plain pair"
+    )
+    print(
+        f"ratio ours / plain pair                 : {best[0] / pair[0]:7.2f}x wall, "
+        f"{min(o[1] for o in ours) / min(p[1] for p in pairs):5.2f}x CPU  (goal <= 1.25x)"
+    )
 
 
 if __name__ == "__main__":

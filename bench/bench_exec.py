@@ -4,6 +4,7 @@ Prints the three build times (both editions each), the warm/plain ratio, and the
 page's code took in the cold run against the 10-minute budget for the whole book.
 ``--warm-only`` skips the cold run and uses the repository's own cache.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,7 +25,10 @@ def build(site_dir: Path, **env_overrides: str) -> float:
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(site_dir)],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     seconds = time.perf_counter() - started
     if result.returncode != 0:
@@ -47,8 +51,10 @@ def latest_entries(cache_dir: Path) -> list[dict]:
 
 def page_seconds(cache_dir: Path) -> list[tuple[float, float, str]]:
     """(wall seconds, kernel CPU seconds, page) of each page's newest entry, slowest first."""
-    rows = [(float(d.get("seconds", 0.0)), float(d.get("cpu_seconds", 0.0)), d.get("page", "?"))
-            for d in latest_entries(cache_dir)]
+    rows = [
+        (float(d.get("seconds", 0.0)), float(d.get("cpu_seconds", 0.0)), d.get("page", "?"))
+        for d in latest_entries(cache_dir)
+    ]
     return sorted(rows, reverse=True)
 
 
@@ -64,8 +70,12 @@ def slowest_cells(cache_dir: Path) -> list[tuple[float, str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warm-only", action="store_true", help="skip the cold build")
-    parser.add_argument("--report", type=Path, metavar="CACHE_DIR",
-                        help="only print the recorded times of an existing cache (no builds)")
+    parser.add_argument(
+        "--report",
+        type=Path,
+        metavar="CACHE_DIR",
+        help="only print the recorded times of an existing cache (no builds)",
+    )
     args = parser.parse_args()
     if args.report:
         print_page_times(args.report, f"recorded in {args.report}")
@@ -99,8 +109,10 @@ def print_page_times(cache: Path, label: str) -> None:
     for seconds, where in slowest_cells(cache)[:8]:
         print(f"  {seconds:7.1f} s  {where}")
     verdict = "within" if total <= BUDGET_SECONDS else "OVER"
-    print(f"  {total:7.1f} s {cpu:7.1f} s  total — {verdict} the {BUDGET_SECONDS} s budget"
-          f" (load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    print(
+        f"  {total:7.1f} s {cpu:7.1f} s  total — {verdict} the {BUDGET_SECONDS} s budget"
+        f" (load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
 
 
 if __name__ == "__main__":

@@ -32,19 +32,28 @@ VIETNAMESE = (
 
 
 def generate_page(index: int, segments: int) -> str:
-    parts = [f"---\nsource: rev{index}\n---\n", f"<!--\n# Page {index}\n-->\n\n# Trang {index}\n:label:`sec_page_{index}`\n"]
+    parts = [
+        f"---\nsource: rev{index}\n---\n",
+        f"<!--\n# Page {index}\n-->\n\n# Trang {index}\n:label:`sec_page_{index}`\n",
+    ]
     for n in range(segments - 1):
         english = ENGLISH.format(n=n)
         if n % 7 == 3:
             slot = "*dịch đoạn phía trên*"
         else:
             slot = VIETNAMESE.format(n=n)
-        outdated = "<!-- outdated: the English above changed; review the translation, then delete this line -->\n" if n % 11 == 5 else ""
+        outdated = (
+            "<!-- outdated: the English above changed; review the translation, then delete this line -->\n"
+            if n % 11 == 5
+            else ""
+        )
         parts.append(f"<!--\n{english}\n-->\n{outdated}\n{slot}\n")
         if n % 10 == 9:
             parts.append("```python\nmodel = RNNModel(vocab_size=28, num_hiddens=32)\nprint(model)\n```\n")
             parts.append("$$\\mathbf{h}_t = \\phi(\\mathbf{W} \\mathbf{x}_t + \\mathbf{b}).$$\n:eqlabel:`eq_x`\n")
-    parts.append("## Những người thực hiện\nBản dịch trong trang này được thực hiện bởi:\n<!--\nHướng dẫn.\n-->\n\n* Nhóm phát triển rnnbook\n")
+    parts.append(
+        "## Những người thực hiện\nBản dịch trong trang này được thực hiện bởi:\n<!--\nHướng dẫn.\n-->\n\n* Nhóm phát triển rnnbook\n"
+    )
     return "\n".join(parts)
 
 
@@ -81,9 +90,13 @@ def main() -> None:
         best = min(times)
         print(f"book: {args.pages} pages, {report['total']['segments']} segments, {size / 1e6:.1f} MB")
         print(f"status --json: best {best:.3f} s of {args.repeat} (all: {', '.join(f'{t:.3f}' for t in times)})")
-        print(f"CPU time (user+sys, all worker processes): best {min(cpu):.3f} s on {os.cpu_count()} CPU(s); "
-              f"load average now {os.getloadavg()[0]:.1f} (wall time suffers when other jobs run)")
-        print(f"throughput: {args.pages / best:,.0f} pages/s  (goal: {args.pages} pages in < 1 s: {'met' if best < 1 else 'NOT met'})")
+        print(
+            f"CPU time (user+sys, all worker processes): best {min(cpu):.3f} s on {os.cpu_count()} CPU(s); "
+            f"load average now {os.getloadavg()[0]:.1f} (wall time suffers when other jobs run)"
+        )
+        print(
+            f"throughput: {args.pages / best:,.0f} pages/s  (goal: {args.pages} pages in < 1 s: {'met' if best < 1 else 'NOT met'})"
+        )
 
 
 if __name__ == "__main__":

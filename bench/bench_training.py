@@ -7,6 +7,7 @@ ratio scratch / nn.RNN (goal: >= 0.5 on CPU). A third line shows a scratch RNN t
 computes the input projection inside the time loop, to show what hoisting it buys.
 Run: ``python bench/bench_training.py [--hidden N] [--rounds N] [--threads N]``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,8 +41,11 @@ def train_steps(model, batches, device):
         if device.type == "cuda":
             torch.cuda.synchronize()
         start = time.perf_counter()
-        state = model.begin_state(X.shape[0], device) if state is None else (
-            state.detach() if torch.is_tensor(state) else tuple(s.detach() for s in state))
+        state = (
+            model.begin_state(X.shape[0], device)
+            if state is None
+            else (state.detach() if torch.is_tensor(state) else tuple(s.detach() for s in state))
+        )
         logits, state = model(X, state)
         loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), Y.reshape(-1))
         optimizer.zero_grad()
@@ -83,15 +87,16 @@ def main() -> int:
         for name, model in models.items():
             times[name] += train_steps(model, batches, device)
     rates = {name: tokens_per_batch / statistics.median(t) for name, t in times.items()}
-    print(f"device {device}, torch threads {torch.get_num_threads()}, vocab {len(vocab)}, "
-          f"hidden {args.hidden}, batch {args.batch_size} x {args.num_steps} steps, "
-          f"{args.rounds * args.batches} timed batches per model")
+    print(
+        f"device {device}, torch threads {torch.get_num_threads()}, vocab {len(vocab)}, "
+        f"hidden {args.hidden}, batch {args.batch_size} x {args.num_steps} steps, "
+        f"{args.rounds * args.batches} timed batches per model"
+    )
     for name, rate in rates.items():
         print(f"  {name:34s} {rate:10,.0f} tokens/s")
     ratio = rates["scratch RNN (projection hoisted)"] / rates["nn.RNN"]
     naive = rates["scratch RNN (projection in loop)"] / rates["nn.RNN"]
-    print(f"  ratio scratch / nn.RNN: {ratio:.2f} (goal >= 0.5); "
-          f"with the projection in the loop: {naive:.2f}")
+    print(f"  ratio scratch / nn.RNN: {ratio:.2f} (goal >= 0.5); with the projection in the loop: {naive:.2f}")
     return 0
 
 

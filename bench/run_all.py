@@ -1,4 +1,5 @@
 """Run every benchmark in bench/ (files named bench_*.py) one after another and print their figures."""
+
 from __future__ import annotations
 
 import subprocess

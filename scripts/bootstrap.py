@@ -2,6 +2,7 @@
 
 Kept compatible with old Python 3 syntax so that it can report a too-old interpreter itself.
 """
+
 import os
 import subprocess
 import sys
@@ -19,25 +20,35 @@ def fail(message):
 
 def main():
     if sys.version_info[:2] < MIN_VERSION:
-        fail("Python %d.%d or newer is needed, found %s; install python3.11 and run `make PY=python3.11 ...`"
-             % ((*MIN_VERSION, sys.version.split()[0])))
+        fail(
+            "Python %d.%d or newer is needed, found %s; install python3.11 and run `make PY=python3.11 ...`"
+            % ((*MIN_VERSION, sys.version.split()[0]))
+        )
     pip = os.path.join(VENV, "bin", "pip")
     if not os.path.exists(pip) and subprocess.call([sys.executable, "-m", "venv", VENV]) != 0:
-        fail("could not create %s with `%s -m venv`; install the venv module (apt-get install python3-venv)"
-             % (VENV, sys.executable))
+        fail(
+            "could not create %s with `%s -m venv`; install the venv module (apt-get install python3-venv)"
+            % (VENV, sys.executable)
+        )
     with open(LOG, "w") as log:
         status = subprocess.call(
-            [pip, "install", "--disable-pip-version-check", "-e", ".[site,test]"],
-            stdout=log, stderr=subprocess.STDOUT)
+            [pip, "install", "--disable-pip-version-check", "-e", ".[site,test]"], stdout=log, stderr=subprocess.STDOUT
+        )
     if status != 0:
         with open(LOG) as log:
             text = log.read()
-        if "No matching distribution" in text or "Could not fetch" in text or "NewConnectionError" in text \
-                or "Network is unreachable" in text or "Temporary failure in name resolution" in text:
-            fail("cannot download the pinned packages from the package registry (PyPI); "
-                 "check network access or pip's index settings, details in " + LOG)
-        fail("pip install failed; see " + LOG + " (last line: "
-             + (text.strip().splitlines() or ["?"])[-1][:200] + ")")
+        if (
+            "No matching distribution" in text
+            or "Could not fetch" in text
+            or "NewConnectionError" in text
+            or "Network is unreachable" in text
+            or "Temporary failure in name resolution" in text
+        ):
+            fail(
+                "cannot download the pinned packages from the package registry (PyPI); "
+                "check network access or pip's index settings, details in " + LOG
+            )
+        fail("pip install failed; see " + LOG + " (last line: " + (text.strip().splitlines() or ["?"])[-1][:200] + ")")
     open(STAMP, "w").close()
 
 

@@ -7,6 +7,7 @@ keeps the prose roles, makes page paths relative to the docs folder, and stamps 
 a hash of the content, so the file changes version exactly when the text changes. The rnnbook
 package only reads the result: it never imports the translation tools.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,14 +55,15 @@ def main(argv=None) -> int:
         print(f"{docs}:1: not a directory; pass the docs folder of the book", file=sys.stderr)
         return 2
     frozen = freeze(docs)
-    words = {lang: sum(len(s[lang].split()) for p in frozen["pages"] for s in p["segments"])
-             for lang in ("en", "vi")}
+    words = {lang: sum(len(s[lang].split()) for p in frozen["pages"] for s in p["segments"]) for lang in ("en", "vi")}
     if not words["en"]:
         print(f"{docs}:1: no translated prose found; write some pages first", file=sys.stderr)
         return 2
     write_file_atomic(args.output, json.dumps(frozen, ensure_ascii=False, indent=1) + "\n")
-    print(f"{args.output}: {frozen['version']}, {len(frozen['pages'])} pages, "
-          f"{words['en']} English words, {words['vi']} Vietnamese words")
+    print(
+        f"{args.output}: {frozen['version']}, {len(frozen['pages'])} pages, "
+        f"{words['en']} English words, {words['vi']} Vietnamese words"
+    )
     return 0
 
 

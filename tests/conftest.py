@@ -1,4 +1,5 @@
 """Shared fixtures: the book's site built once per test session with `mkdocs build --strict`."""
+
 from __future__ import annotations
 
 import os
@@ -17,14 +18,18 @@ def build_site(config: Path, site_dir: Path, cwd: Path = ROOT) -> subprocess.Com
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     return subprocess.run(
         [*MKDOCS, "build", "--strict", "--config-file", str(config), "--site-dir", str(site_dir)],
-        cwd=cwd, env=env, capture_output=True, text=True,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
     )
 
 
 def run_tools(*args, cwd=None) -> subprocess.CompletedProcess:
     """Run the translators' CLI (`python -m translation_tools ARGS`) and capture its text output."""
-    return subprocess.run([sys.executable, "-m", "translation_tools", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "translation_tools", *map(str, args)], cwd=cwd, capture_output=True, text=True
+    )
 
 
 @pytest.fixture(scope="session")
@@ -72,8 +77,7 @@ def write_book(root: Path, files: dict[str, str], plugin: dict | None = None) ->
         "site_url": "http://127.0.0.1:8000/",
         "repo_url": "https://example.org/book",
         "edit_uri": "edit/main/docs/",
-        "theme": {"name": "material", "language": "vi", "font": False,
-                  "features": real["theme"].get("features", [])},
+        "theme": {"name": "material", "language": "vi", "font": False, "features": real["theme"].get("features", [])},
         "plugins": ["search", {"rnnbook": plugin or {}}],
         "markdown_extensions": extensions,
     }

@@ -1,4 +1,5 @@
 """A tiny bilingual book exercising every feature of the site plugin (shared by test_site_*)."""
+
 from __future__ import annotations
 
 INDEX = """\

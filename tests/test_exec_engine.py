@@ -3,6 +3,7 @@
 Kernels start in a few seconds each, so the book is executed once per module and every test
 works on its own copy (pages, fixture modules and cache together).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -46,7 +47,7 @@ def triple(x):
     return 3 * x
 '''
 
-PAGE_A = '''\
+PAGE_A = """\
 <!--
 # Page A
 -->
@@ -74,9 +75,9 @@ fig, ax = plt.subplots(figsize=(2, 1.5))
 ax.plot([1, 3, 2])
 fig
 ```
-'''
+"""
 
-PAGE_B = '''\
+PAGE_B = """\
 <!--
 # Page B
 -->
@@ -89,7 +90,7 @@ with open("data/words.txt", encoding="utf-8") as f:
     words = f.read().split()
 print(fixmod_b.triple(len(words)))
 ```
-'''
+"""
 
 
 def write_book(root: Path) -> None:
@@ -157,8 +158,7 @@ def test_unchanged_book_runs_nothing(book):
 
 def test_prose_edit_runs_nothing(book):
     page = book / "docs" / "a.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("Một đoạn văn.", "Một đoạn văn đã sửa."),
-                    encoding="utf-8")
+    page.write_text(page.read_text(encoding="utf-8").replace("Một đoạn văn.", "Một đoạn văn đã sửa."), encoding="utf-8")
     assert run_book(book).executed == []
 
 
@@ -187,8 +187,7 @@ def test_data_file_edit_reruns_the_page_that_read_it(book):
 
 def test_cell_edit_reruns_that_page(book):
     page = book / "docs" / "b.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("triple(len(words))", "triple(1)"),
-                    encoding="utf-8")
+    page.write_text(page.read_text(encoding="utf-8").replace("triple(len(words))", "triple(1)"), encoding="utf-8")
     assert run_book(book).executed == ["docs/b.md"]
 
 
@@ -234,8 +233,9 @@ def test_failing_cell_names_page_and_fence_line(book):
 
 def test_page_time_limit_names_page_and_cell(book):
     page = book / "docs" / "slow.md"
-    page.write_text("# Slow\n\n```python\nx = 1\n```\n\n```python\nimport time\ntime.sleep(60)\n```\n",
-                    encoding="utf-8")
+    page.write_text(
+        "# Slow\n\n```python\nx = 1\n```\n\n```python\nimport time\ntime.sleep(60)\n```\n", encoding="utf-8"
+    )
     with pytest.raises(ExecutionError) as info:
         run_book(book, pages=("slow",), timeout=4)
     message = str(info.value)

@@ -1,4 +1,5 @@
 """Exported notebooks: both languages, prose and code with cached outputs, valid, runnable."""
+
 from __future__ import annotations
 
 import os
@@ -128,7 +129,10 @@ def test_cli_writes_both_languages_from_the_cache(executed_book, tmp_path):  # n
     env = dict(os.environ, RNNBOOK_EXEC_CACHE=str(root / ".cache" / "execution"))
     result = subprocess.run(
         [sys.executable, "-m", "translation_tools.site.notebooks", "docs", "--out", "nb"],
-        cwd=root, env=env, capture_output=True, text=True,
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     for name in ("a.vi.ipynb", "a.en.ipynb", "b.vi.ipynb", "b.en.ipynb"):
@@ -138,7 +142,9 @@ def test_cli_writes_both_languages_from_the_cache(executed_book, tmp_path):  # n
 def test_cli_bad_folder_is_one_line_and_exit_2(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "translation_tools.site.notebooks", "nowhere", "--out", "nb"],
-        cwd=tmp_path, capture_output=True, text=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("nowhere:1: ")

@@ -1,5 +1,6 @@
 """The rnnbook-execute plugin in a real build with the site plugin: outputs in both editions,
 figures as SVG files, notebook downloads and views, the English build hitting the cache."""
+
 from __future__ import annotations
 
 import os
@@ -53,7 +54,10 @@ def build(root: Path) -> subprocess.CompletedProcess:
     env.pop("RNNBOOK_EXEC_CACHE", None)
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(root / "site")],
-        cwd=root, env=env, capture_output=True, text=True,
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
     )
 
 
@@ -123,8 +127,7 @@ def test_warm_build_executes_nothing(site, tmp_path):
 
 def test_failing_cell_fails_the_build_with_page_and_line(site):
     root, _ = site
-    (root / "docs" / "b.md").write_text(PAGE_B + "\n```python\nraise ValueError('bad input')\n```\n",
-                                        encoding="utf-8")
+    (root / "docs" / "b.md").write_text(PAGE_B + "\n```python\nraise ValueError('bad input')\n```\n", encoding="utf-8")
     try:
         result = build(root)
     finally:
@@ -143,12 +146,15 @@ def test_render_escapes_text_and_keeps_the_last_progress_state():
 
     plugin = ExecutePlugin()
     plugin.edition, plugin.assets = "vi", {}
-    html = plugin.render([
-        {"output_type": "stream", "name": "stdout", "text": "<unk> & <eos>\n10%\r50%\r100%\n"},
-        {"output_type": "stream", "name": "stderr", "text": "\x1b[31mwarning\x1b[0m\n"},
-        {"output_type": "execute_result", "data": {"text/plain": "tensor([1, 2])"}, "execution_count": 1},
-    ], "chapter/page/")
-    assert html.startswith("\n\n<div class=\"cell-output no-copy\">") and html.endswith("</div>\n\n")
+    html = plugin.render(
+        [
+            {"output_type": "stream", "name": "stdout", "text": "<unk> & <eos>\n10%\r50%\r100%\n"},
+            {"output_type": "stream", "name": "stderr", "text": "\x1b[31mwarning\x1b[0m\n"},
+            {"output_type": "execute_result", "data": {"text/plain": "tensor([1, 2])"}, "execution_count": 1},
+        ],
+        "chapter/page/",
+    )
+    assert html.startswith('\n\n<div class="cell-output no-copy">') and html.endswith("</div>\n\n")
     assert "<code>&lt;unk&gt; &amp; &lt;eos&gt;\n100%</code>" in html
     assert '<pre class="cell-output-text cell-output-stderr"><code>warning</code></pre>' in html
     assert '<pre class="cell-output-text cell-output-value"><code>tensor([1, 2])</code></pre>' in html

@@ -1,4 +1,5 @@
 """Sequence section, seq2seq, classifier, plots, and the snippet sections the pages embed."""
+
 import builtins
 import math
 import pathlib
@@ -42,13 +43,59 @@ from rnnbook import (
 PACKAGE = pathlib.Path(rnnbook.__file__).parent
 SECTION = re.compile(r"# --8<-- \[start:(\w+)\]\n(.*?)# --8<-- \[end:\1\]", re.S)
 # Every section the API contract promises to the chapters.
-API_SECTIONS = ["set_seed", "default_device", "normalize", "tokenize", "vocab", "ngram_freqs", "load_text", "load_corpus", "parallel_pairs", "sine_series", "autoregressive_dataset", "mlp_regressor", "train_regressor", "k_step_predictions", "seq_data_iter_random", "seq_data_iter_sequential", "seq_data_loader", "load_data_lm", "rnn_scratch", "gru_scratch", "lstm_scratch", "stacked_rnn", "bi_rnn", "rnn_lm", "train_config", "grad_clipping", "train_lm", "history", "evaluate_perplexity", "unigram_perplexity", "generate", "seq2seq_encoder", "seq2seq_decoder", "encoder_decoder", "load_data_nmt", "train_seq2seq", "translate", "bleu", "load_data_classification", "rnn_classifier", "train_classifier", "plot", "plot_history", "plot_zipf"]
+API_SECTIONS = [
+    "set_seed",
+    "default_device",
+    "normalize",
+    "tokenize",
+    "vocab",
+    "ngram_freqs",
+    "load_text",
+    "load_corpus",
+    "parallel_pairs",
+    "sine_series",
+    "autoregressive_dataset",
+    "mlp_regressor",
+    "train_regressor",
+    "k_step_predictions",
+    "seq_data_iter_random",
+    "seq_data_iter_sequential",
+    "seq_data_loader",
+    "load_data_lm",
+    "rnn_scratch",
+    "gru_scratch",
+    "lstm_scratch",
+    "stacked_rnn",
+    "bi_rnn",
+    "rnn_lm",
+    "train_config",
+    "grad_clipping",
+    "train_lm",
+    "history",
+    "evaluate_perplexity",
+    "unigram_perplexity",
+    "generate",
+    "seq2seq_encoder",
+    "seq2seq_decoder",
+    "encoder_decoder",
+    "load_data_nmt",
+    "train_seq2seq",
+    "translate",
+    "bleu",
+    "load_data_classification",
+    "rnn_classifier",
+    "train_classifier",
+    "plot",
+    "plot_history",
+    "plot_zipf",
+]
 
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 # --- snippet sections -----------------------------------------------------
+
 
 def sections():
     for path in sorted(PACKAGE.glob("*.py")):
@@ -91,6 +138,7 @@ def test_star_import_gives_the_page_its_basics():
 
 # --- sequence models ------------------------------------------------------
 
+
 def test_sine_series_is_seeded():
     time, x = sine_series(200, seed=3)
     assert time.shape == x.shape == (200,)
@@ -119,10 +167,11 @@ def test_regressor_learns_the_sine_and_k_step_shapes():
     preds = k_step_predictions(model, x, 4, 8)
     assert preds.shape == (400 - 4 - 8 + 1, 8)
     # Column 0 is the ordinary one-step prediction from true values.
-    torch.testing.assert_close(preds[:, 0], model(features[:len(preds)]).reshape(-1).detach())
+    torch.testing.assert_close(preds[:, 0], model(features[: len(preds)]).reshape(-1).detach())
 
 
 # --- seq2seq --------------------------------------------------------------
+
 
 def test_load_data_nmt_shapes():
     loader, src_vocab, tgt_vocab = load_data_nmt(batch_size=4, num_steps=10)
@@ -145,14 +194,14 @@ def test_seq2seq_overfits_a_few_pairs():
     loader, src_vocab, tgt_vocab = load_data_nmt(batch_size=8, num_steps=10)
     subset = torch.utils.data.Subset(loader.dataset, range(8))
     small = torch.utils.data.DataLoader(subset, batch_size=8)
-    model = EncoderDecoder(Seq2SeqEncoder(len(src_vocab), 32, 64),
-                           Seq2SeqDecoder(len(tgt_vocab), 32, 64))
-    losses = train_seq2seq(model, small, tgt_vocab,
-                           TrainConfig(num_epochs=150, lr=0.01, optimizer="adam", device="cpu"))
+    model = EncoderDecoder(Seq2SeqEncoder(len(src_vocab), 32, 64), Seq2SeqDecoder(len(tgt_vocab), 32, 64))
+    losses = train_seq2seq(
+        model, small, tgt_vocab, TrainConfig(num_epochs=150, lr=0.01, optimizer="adam", device="cpu")
+    )
     assert losses[-1] < 0.05 * losses[0]
     for src, src_len, tgt, tgt_len in subset:
-        source = " ".join(src_vocab.to_tokens(src[:src_len - 1].tolist()))
-        target = " ".join(tgt_vocab.to_tokens(tgt[:tgt_len - 1].tolist()))
+        source = " ".join(src_vocab.to_tokens(src[: src_len - 1].tolist()))
+        target = " ".join(tgt_vocab.to_tokens(tgt[: tgt_len - 1].tolist()))
         assert translate(model, source, src_vocab, tgt_vocab, num_steps=10) == target
 
 
@@ -165,6 +214,7 @@ def test_bleu():
 
 
 # --- classification -------------------------------------------------------
+
 
 def test_load_data_classification_shapes():
     train, val, vocab, classes = load_data_classification(batch_size=16, num_steps=20)
@@ -190,13 +240,13 @@ def test_classifier_beats_chance_on_a_separable_task():
     train = torch.utils.data.DataLoader(separable_task(256, gen), batch_size=32, shuffle=True)
     val = torch.utils.data.DataLoader(separable_task(128, gen), batch_size=64)
     model = RNNClassifier(10, 8, 16, 2)
-    result = train_classifier(model, train, val, TrainConfig(num_epochs=8, lr=0.02,
-                                                             optimizer="adam", device="cpu"))
+    result = train_classifier(model, train, val, TrainConfig(num_epochs=8, lr=0.02, optimizer="adam", device="cpu"))
     assert set(result) == {"train_acc", "val_acc", "loss"}
     assert result["val_acc"][-1] > 0.9  # chance is 0.5
 
 
 # --- plots ----------------------------------------------------------------
+
 
 def parse_svg(fig):
     root = ET.fromstring(svg_text(fig))
@@ -206,7 +256,7 @@ def parse_svg(fig):
 
 def test_plot_accepts_tensors_and_lists():
     x = torch.arange(5.0)
-    fig = plot(x, [x ** 2, [1, 2, 3, 4, 5]], legend=["square", "list"], xlabel="t", yscale="log")
+    fig = plot(x, [x**2, [1, 2, 3, 4, 5]], legend=["square", "list"], xlabel="t", yscale="log")
     assert len(fig.axes[0].lines) == 2
     parse_svg(fig)
 

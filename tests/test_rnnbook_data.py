@@ -1,4 +1,5 @@
 """rnnbook text, corpus, downloader and batching: behaviour on the shipped corpus and bad input."""
+
 import hashlib
 import itertools
 import json
@@ -34,6 +35,7 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 # --- text -----------------------------------------------------------------
 
+
 def test_normalize_composes_vietnamese():
     decomposed = unicodedata.normalize("NFD", "việt")
     assert len(decomposed) > 4
@@ -51,8 +53,9 @@ def test_tokenize_same_tokens_for_nfc_and_nfd(level):
 @given(st.text(alphabet="aăâeêioôơuưyđ \u0300\u0301\u0303\u0309\u0323.,-", max_size=40))
 def test_tokenize_nfc_nfd_property(text):
     for level in ("char", "syllable", "word"):
-        assert tokenize(unicodedata.normalize("NFD", text), level) == \
-            tokenize(unicodedata.normalize("NFC", text), level)
+        assert tokenize(unicodedata.normalize("NFD", text), level) == tokenize(
+            unicodedata.normalize("NFC", text), level
+        )
 
 
 def test_tokenize_char_keeps_spaces_and_lowercases():
@@ -64,8 +67,7 @@ def test_tokenize_syllable_drops_punctuation():
 
 
 def test_tokenize_word_joins_lexicon_words():
-    assert tokenize("Mạng nơ-ron hồi tiếp xử lý dữ liệu", "word") == \
-        ["mạng_nơ-ron", "hồi_tiếp", "xử", "lý", "dữ_liệu"]
+    assert tokenize("Mạng nơ-ron hồi tiếp xử lý dữ liệu", "word") == ["mạng_nơ-ron", "hồi_tiếp", "xử", "lý", "dữ_liệu"]
 
 
 def test_tokenize_unknown_level():
@@ -101,6 +103,7 @@ def test_ngram_freqs_counts_and_orders():
 
 # --- corpus ---------------------------------------------------------------
 
+
 def test_corpus_file_has_version_and_pages():
     data = read_corpus_file()
     assert data["version"] and data["pages"]
@@ -117,6 +120,7 @@ def test_load_text_is_nfc_prose(lang):
 def test_load_text_vietnamese_has_diacritics():
     def accented_share(text):
         return sum(not ch.isascii() for ch in text) / len(text)
+
     # English prose quotes a Vietnamese word now and then; Vietnamese is full of them.
     assert accented_share(load_text("vi")) > 10 * accented_share(load_text("en"))
 
@@ -140,6 +144,7 @@ def test_parallel_pairs_are_aligned_sentences():
 
 
 # --- download -------------------------------------------------------------
+
 
 def _served_file(tmp_path, content=b"xin chao\n"):
     source = tmp_path / "src" / "corpus.txt"
@@ -175,6 +180,7 @@ def test_download_replaces_corrupted_cache(tmp_path):
 
 # --- batching -------------------------------------------------------------
 
+
 @pytest.mark.parametrize("iterate", [seq_data_iter_random, seq_data_iter_sequential])
 def test_batches_have_shape_and_shifted_targets(iterate):
     corpus = list(range(500))
@@ -203,8 +209,7 @@ def test_sequential_rows_continue_across_batches():
 
 
 def test_random_windows_are_distinct():
-    starts = [int(x) for X, _ in seq_data_iter_random(list(range(1000)), 4, 10, seed=3)
-              for x in X[:, 0]]
+    starts = [int(x) for X, _ in seq_data_iter_random(list(range(1000)), 4, 10, seed=3) for x in X[:, 0]]
     assert len(starts) == len(set(starts))
 
 
@@ -260,8 +265,10 @@ def test_loader_without_reshuffle_repeats_its_batches():
 
 # --- the frozen data file and the script that freezes it --------------------
 
+
 def load_freeze_script():
     import importlib.util
+
     path = pathlib.Path(__file__).resolve().parent.parent / "scripts" / "freeze_corpus.py"
     spec = importlib.util.spec_from_file_location("freeze_corpus", path)
     module = importlib.util.module_from_spec(spec)
@@ -272,6 +279,7 @@ def load_freeze_script():
 def test_shipped_version_matches_its_content():
     # The version is a hash of the pages, so a hand edit without re-freezing shows up here.
     import hashlib
+
     freeze = load_freeze_script()
     shipped = json.loads(freeze.DEFAULT_OUTPUT.read_text(encoding="utf-8"))
     body = json.dumps(shipped["pages"], ensure_ascii=False, sort_keys=True)
@@ -282,10 +290,12 @@ def test_freeze_keeps_prose_roles_only(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
     table = "| a | b |\n|---|---|\n| 1 | 2 |"
-    (docs / "a.md").write_text(f"<!--\n{table}\n-->\n\n{table}\n\n"
-                               "<!--\nSee :numref:`sec_rnn` and $n$ tokens.\n-->\n\n"
-                               "Xem :numref:`sec_rnn` và $n$ token.\n",
-                               encoding="utf-8")
+    (docs / "a.md").write_text(
+        f"<!--\n{table}\n-->\n\n{table}\n\n"
+        "<!--\nSee :numref:`sec_rnn` and $n$ tokens.\n-->\n\n"
+        "Xem :numref:`sec_rnn` và $n$ token.\n",
+        encoding="utf-8",
+    )
     frozen = load_freeze_script().freeze(docs)
     roles = [seg["role"] for page in frozen["pages"] for seg in page["segments"]]
     assert roles == ["paragraph"]
@@ -300,12 +310,19 @@ def test_freeze_script_rejects_missing_docs(tmp_path, capsys):
 def test_freeze_script_writes_corpus_from_pages(tmp_path):
     docs = tmp_path / "docs" / "chapter_x"
     docs.mkdir(parents=True)
-    (docs / "a.md").write_text("<!--\n# Title\n-->\n\n# Tiêu đề\n\n<!--\nOne. Two.\n-->\n\n"
-                               "Một. Hai.\n", encoding="utf-8")
+    (docs / "a.md").write_text(
+        "<!--\n# Title\n-->\n\n# Tiêu đề\n\n<!--\nOne. Two.\n-->\n\nMột. Hai.\n", encoding="utf-8"
+    )
     out = tmp_path / "corpus.json"
     assert load_freeze_script().main([str(tmp_path / "docs"), "-o", str(out)]) == 0
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["version"].startswith("book-")
-    assert data["pages"] == [{"path": "chapter_x/a.md", "segments": [
-        {"en": "Title", "vi": "Tiêu đề", "role": "heading"},
-        {"en": "One. Two.", "vi": "Một. Hai.", "role": "paragraph"}]}]
+    assert data["pages"] == [
+        {
+            "path": "chapter_x/a.md",
+            "segments": [
+                {"en": "Title", "vi": "Tiêu đề", "role": "heading"},
+                {"en": "One. Two.", "vi": "Một. Hai.", "role": "paragraph"},
+            ],
+        }
+    ]

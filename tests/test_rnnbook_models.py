@@ -1,4 +1,5 @@
 """The scratch recurrent modules against torch.nn given the same weights, and the LM head."""
+
 import pytest
 import torch
 from torch import nn

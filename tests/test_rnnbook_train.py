@@ -1,4 +1,5 @@
 """Training loop pieces: clipping, truncated BPTT, perplexity against a baseline, generation."""
+
 import math
 
 import pytest
@@ -33,7 +34,7 @@ def params_with_grads(*grads):
 
 
 def global_norm(params):
-    return math.sqrt(sum(float((p.grad ** 2).sum()) for p in params))
+    return math.sqrt(sum(float((p.grad**2).sum()) for p in params))
 
 
 def test_grad_clipping_bounds_the_global_norm():
@@ -100,7 +101,7 @@ def test_train_lm_carries_detached_state_only_when_sequential(random):
     loader = SeqDataLoader(torch.randint(0, 6, (400,)), 2, 5, random=random)
     spy = StateSpy(RNNLM(RNNScratch(6, 4, sigma=0.5), 6))
     train_lm(spy, loader, loader, TrainConfig(num_epochs=1, device="cpu"))
-    training = spy.seen[:len(loader)]
+    training = spy.seen[: len(loader)]
     assert all(no_graph for no_graph, _ in training)
     carried = [nonzero for _, nonzero in training[1:]]
     # Sequential: every batch after the first starts from the previous state.
@@ -123,8 +124,7 @@ def trained():
     set_seed(0)
     train, val, vocab = load_data_lm(batch_size=32, num_steps=32, max_tokens=40_000)
     model = RNNLM(RNNScratch(len(vocab), 256), len(vocab))
-    history = train_lm(model, train, val, TrainConfig(num_epochs=5, lr=1.0, grad_clip=1.0,
-                                                      device="cpu"))
+    history = train_lm(model, train, val, TrainConfig(num_epochs=5, lr=1.0, grad_clip=1.0, device="cpu"))
     return model, history, train, val, vocab
 
 

@@ -1,4 +1,5 @@
 """The site plugin on a tiny fixture book: both editions, fallbacks, numbering, nav, credits."""
+
 from __future__ import annotations
 
 import json
@@ -29,7 +30,7 @@ def page(book: Path, *parts: str) -> str:
 
 
 def article(html: str) -> str:
-    return html[html.index("<article"):html.index("</article>")]
+    return html[html.index("<article") : html.index("</article>")]
 
 
 def test_both_editions_with_their_language(book):
@@ -57,8 +58,11 @@ def test_untranslated_paragraph_is_english_with_badge_and_edit_link(book):
 def test_translated_paragraph_keeps_english_original_in_details(book):
     html = article(page(book, "chapter_a", "intro"))
     assert 'id="tt-show-all"' in html
-    original = re.search(r'<details class="tt-orig" lang="en">\s*<summary class="tt-toggle"[^>]*>EN</summary>(.*?)</details>',
-                         html, re.DOTALL)
+    original = re.search(
+        r'<details class="tt-orig" lang="en">\s*<summary class="tt-toggle"[^>]*>EN</summary>(.*?)</details>',
+        html,
+        re.DOTALL,
+    )
     assert original and "A recurrent neural network keeps a hidden state" in original.group(1)
     assert "Figure 1.1.1" in original.group(1)  # references inside the original are English
 
@@ -106,7 +110,9 @@ def test_nav_follows_toc_blocks(book):
     html = page(book)
     links = list(re.findall(r'href="([^"]+)" class="md-nav__link', html))
     order = [link for link in links if link in ("chapter_a/", "chapter_a/intro/", "guide/", "progress/")]
-    assert order.index("chapter_a/") < order.index("chapter_a/intro/") < order.index("guide/") < order.index("progress/")
+    assert (
+        order.index("chapter_a/") < order.index("chapter_a/intro/") < order.index("guide/") < order.index("progress/")
+    )
     assert "1.1. Khởi đầu" in html and "1.1. Getting Started" in page(book, "en")
 
 
@@ -123,7 +129,9 @@ def test_glossary_tooltip_on_first_occurrence_only(book):
     html = article(page(book, "chapter_a", "intro"))
     tips = re.findall(r'<abbr class="tt-term" title="([^"]+)">([^<]+)</abbr>', html)
     assert ("recurrent neural network", "Mạng nơ-ron hồi tiếp") in tips
-    assert [t for t in tips if t[0] == "recurrent neural network"] == [("recurrent neural network", "Mạng nơ-ron hồi tiếp")]
+    assert [t for t in tips if t[0] == "recurrent neural network"] == [
+        ("recurrent neural network", "Mạng nơ-ron hồi tiếp")
+    ]
     assert not any(vi == "token" for _, vi in tips)  # same in both languages: no tooltip
 
 
@@ -147,10 +155,15 @@ def test_progress_page_equals_status_json(book):
     html = article(page(book, "progress"))
     for entry in report["pages"]:
         src = entry["path"].removeprefix("docs/")
-        row = re.search(rf'<tr data-path="{re.escape(src)}" data-segments="(\d+)" data-translated="(\d+)" '
-                        rf'data-untranslated="(\d+)" data-outdated="(\d+)"', html)
+        row = re.search(
+            rf'<tr data-path="{re.escape(src)}" data-segments="(\d+)" data-translated="(\d+)" '
+            rf'data-untranslated="(\d+)" data-outdated="(\d+)"',
+            html,
+        )
         assert row, src
-        assert [int(n) for n in row.groups()] == [entry[k] for k in ("segments", "translated", "untranslated", "outdated")]
+        assert [int(n) for n in row.groups()] == [
+            entry[k] for k in ("segments", "translated", "untranslated", "outdated")
+        ]
     total = re.search(r'class="tt-progress-total" data-segments="(\d+)" data-translated="(\d+)"', html)
     assert [int(n) for n in total.groups()] == [report["total"]["segments"], report["total"]["translated"]]
     doc = parse(files()[INTRO_PATH], INTRO_PATH)
@@ -223,8 +236,12 @@ def search(site: Path, *queries: str) -> dict[str, list[str]]:
         pytest.skip("node is not installed: cannot run Material's search worker")
     workers = Path(material.__file__).parent / "templates" / "assets" / "javascripts" / "workers"
     worker = next(workers.glob("search.*.min.js"))
-    out = subprocess.run([node, "-e", WORKER_HARNESS, str(worker), str(site / "search" / "search_index.json"), *queries],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [node, "-e", WORKER_HARNESS, str(worker), str(site / "search" / "search_index.json"), *queries],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout)
 
 

@@ -1,4 +1,5 @@
 """Pages marked `draft: true` (imported posts, say) are built but kept out of the nav unless asked."""
+
 from __future__ import annotations
 
 import pytest

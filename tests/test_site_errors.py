@@ -1,4 +1,5 @@
 """A broken page fails the strict build with one `file:line: ...` message (the `check` one when it has it)."""
+
 from __future__ import annotations
 
 import pytest
@@ -34,15 +35,18 @@ def test_forbidden_glossary_variant_fails_like_check(tmp_path):
     assert errors[0] in result.stderr
 
 
-@pytest.mark.parametrize("old, new, expected", [
-    (":numref:`fig_unrolled`", ":numref:`fig_nowhere`", "unknown label 'fig_nowhere'"),
-    (":eqref:`eq_state`", ":eqref:`eq_nowhere`", "unknown label 'eq_nowhere'"),
-    (":cite:`Elman.1990`", ":cite:`Nobody.2099`", "unknown citation key 'Nobody.2099'"),
-    (":label:`sec_details`", ":label:`sec_intro`", "duplicate label 'sec_intro'"),
-    ("\\odot", "\\frac{1}{", "unbalanced"),
-    ("\\odot", "\\notacommand", "unknown LaTeX command \\notacommand"),
-    ("$x_t$", "$x_t \\alsonotacommand$", "unknown LaTeX command \\alsonotacommand"),  # inline math
-])
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        (":numref:`fig_unrolled`", ":numref:`fig_nowhere`", "unknown label 'fig_nowhere'"),
+        (":eqref:`eq_state`", ":eqref:`eq_nowhere`", "unknown label 'eq_nowhere'"),
+        (":cite:`Elman.1990`", ":cite:`Nobody.2099`", "unknown citation key 'Nobody.2099'"),
+        (":label:`sec_details`", ":label:`sec_intro`", "duplicate label 'sec_intro'"),
+        ("\\odot", "\\frac{1}{", "unbalanced"),
+        ("\\odot", "\\notacommand", "unknown LaTeX command \\notacommand"),
+        ("$x_t$", "$x_t \\alsonotacommand$", "unknown LaTeX command \\alsonotacommand"),  # inline math
+    ],
+)
 def test_bad_reference_or_math_names_file_and_line(tmp_path, old, new, expected):
     text = INTRO.replace(old, new) if "label:" not in old else INTRO.replace(old, new, 1)
     result = build_with(tmp_path, **{INTRO_PATH: text})

@@ -1,4 +1,5 @@
 """The built site loads nothing from another host: every resource URL is local."""
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,19 @@ RESOURCE_ATTRS = {
     "use": ("href", "xlink:href"),
 }
 # <link rel=...> values that fetch (navigation hints such as canonical/alternate do not).
-FETCHING_RELS = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "prefetch",
-                 "modulepreload", "manifest", "mask-icon", "preconnect", "dns-prefetch"}
+FETCHING_RELS = {
+    "stylesheet",
+    "icon",
+    "shortcut",
+    "apple-touch-icon",
+    "preload",
+    "prefetch",
+    "modulepreload",
+    "manifest",
+    "mask-icon",
+    "preconnect",
+    "dns-prefetch",
+}
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")
 CSS_IMPORT = re.compile(r"""@import\s+['"]([^'"]+)['"]""")
 
@@ -84,14 +96,17 @@ def remote_resources_in_css(text: str) -> list[tuple[int, str, str]]:
 
 
 def test_collector_flags_remote_resources():
-    html = ('<link rel="stylesheet" href="https://fonts.googleapis.com/css">\n'
-            '<script src="//cdn.example.org/x.js"></script>\n<img src="img/a.svg">\n'
-            '<a href="https://github.com/">a link is not a resource</a>\n'
-            '<style>body{background:url("http://evil.example/b.png")}</style>')
+    html = (
+        '<link rel="stylesheet" href="https://fonts.googleapis.com/css">\n'
+        '<script src="//cdn.example.org/x.js"></script>\n<img src="img/a.svg">\n'
+        '<a href="https://github.com/">a link is not a resource</a>\n'
+        '<style>body{background:url("http://evil.example/b.png")}</style>'
+    )
     found = [url for _, _, url in remote_resources_in_html(html)]
     assert found == ["https://fonts.googleapis.com/css", "//cdn.example.org/x.js", "http://evil.example/b.png"]
     assert remote_resources_in_css("a{src:url(https://x.example/f.woff2)}\nb{src:url(f.woff2)}") == [
-        (1, "css url()", "https://x.example/f.woff2")]
+        (1, "css url()", "https://x.example/f.woff2")
+    ]
 
 
 def test_built_site_loads_nothing_from_another_host(built_site: Path):

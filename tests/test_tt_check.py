@@ -10,11 +10,13 @@ from translation_tools.check import check_document, check_pages
 from translation_tools.glossary import Glossary, Term, load_glossary
 from translation_tools.parse import parse
 
-GLOSSARY = Glossary([
-    Term("recurrent neural network", "mạng nơ-ron hồi tiếp", ["mạng nơ-ron hồi quy"]),
-    Term("hidden state", "trạng thái ẩn"),
-    Term("encoder-decoder", "mã hoá – giải mã", also=["mã hóa – giải mã"]),
-])
+GLOSSARY = Glossary(
+    [
+        Term("recurrent neural network", "mạng nơ-ron hồi tiếp", ["mạng nơ-ron hồi quy"]),
+        Term("hidden state", "trạng thái ẩn"),
+        Term("encoder-decoder", "mã hoá – giải mã", also=["mã hóa – giải mã"]),
+    ]
+)
 
 
 def problems(english: str, slot: str, glossary=GLOSSARY) -> list[tuple[int, str, str]]:
@@ -48,14 +50,17 @@ def test_placeholder_beside_translation_warns():
     assert (line, severity) == (5, "warning") and "placeholder" in message
 
 
-@pytest.mark.parametrize("english, slot, kind", [
-    ("Math $x_t$ here.", "Công thức $x_{t}$ ở đây.", "inline math"),
-    ("Code `nn.GRU` here.", "Mã `nn.LSTM` ở đây.", "inline code"),
-    ("See :numref:`sec_rnn`.", "Xem :numref:`sec_gru`.", "reference"),
-    ("Cite :cite:`Cho.2014`.", "Trích dẫn.", "reference"),
-    ("A [link](https://pytorch.org).", "Một [liên kết](https://example.org).", "link target"),
-    ("![Fig.](../img/a.svg)", "![Hình.](../img/b.svg)", "link target"),
-])
+@pytest.mark.parametrize(
+    "english, slot, kind",
+    [
+        ("Math $x_t$ here.", "Công thức $x_{t}$ ở đây.", "inline math"),
+        ("Code `nn.GRU` here.", "Mã `nn.LSTM` ở đây.", "inline code"),
+        ("See :numref:`sec_rnn`.", "Xem :numref:`sec_gru`.", "reference"),
+        ("Cite :cite:`Cho.2014`.", "Trích dẫn.", "reference"),
+        ("A [link](https://pytorch.org).", "Một [liên kết](https://example.org).", "link target"),
+        ("![Fig.](../img/a.svg)", "![Hình.](../img/b.svg)", "link target"),
+    ],
+)
 def test_altered_inline_parts_are_errors(english, slot, kind):
     line, severity, message = only(english, slot)
     assert (line, severity) == (5, "error") and message.startswith(kind)
@@ -99,11 +104,14 @@ def test_glossary_compares_nfc():
     assert problems("Hidden state.", slot) == []
 
 
-@pytest.mark.parametrize("slot", [
-    "Chữ <script>alert(1)</script>.",
-    'Ảnh <img src="a.png" onerror="x()">.',
-    "[Bấm](javascript:alert(1)).",
-])
+@pytest.mark.parametrize(
+    "slot",
+    [
+        "Chữ <script>alert(1)</script>.",
+        'Ảnh <img src="a.png" onerror="x()">.',
+        "[Bấm](javascript:alert(1)).",
+    ],
+)
 def test_unsafe_html_in_translation_is_an_error(slot):
     found = problems("Plain text here.", slot)
     assert any(severity == "error" and "not allowed" in message for _, severity, message in found)
@@ -186,7 +194,9 @@ def test_toc_entries_must_name_pages(tmp_path):
 
 
 def test_unknown_citation_keys_warn_for_a_whole_book():
-    doc = parse("<!--\nAs shown :cite:`Known.2014,Unknown.2020`.\n-->\n\nNhư :cite:`Known.2014,Unknown.2020`.\n", path="a.md")
+    doc = parse(
+        "<!--\nAs shown :cite:`Known.2014,Unknown.2020`.\n-->\n\nNhư :cite:`Known.2014,Unknown.2020`.\n", path="a.md"
+    )
     found = [d.message for d in check_pages([doc], whole_book=True, citation_keys={"Known.2014"})]
     assert found == [":cite:`Unknown.2020` is not in references.bib: add its BibTeX entry"]
 
@@ -195,5 +205,7 @@ def test_citation_keys_are_read_from_bibtex(tmp_path):
     from translation_tools.check import citation_keys
 
     bib = tmp_path / "references.bib"
-    bib.write_text("@article{Cho.2014,\n title={x}}\n@inproceedings{ Hochreiter.Schmidhuber.1997 ,\n}\n", encoding="utf-8")
+    bib.write_text(
+        "@article{Cho.2014,\n title={x}}\n@inproceedings{ Hochreiter.Schmidhuber.1997 ,\n}\n", encoding="utf-8"
+    )
     assert citation_keys(str(bib)) == {"Cho.2014", "Hochreiter.Schmidhuber.1997"}

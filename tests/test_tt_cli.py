@@ -56,13 +56,16 @@ def test_main_runs_in_process(book, capsys, monkeypatch):
     assert json.loads(capsys.readouterr().out)["total"]["translated"] == 2
 
 
-BAD_INPUTS = pytest.mark.parametrize("name, content, expected", [
-    ("latin1.md", "café\n".encode("latin-1"), "latin1.md:1: not valid UTF-8"),
-    ("open.md", b"Text.\n\n<!--\nEnglish\n", "open.md:3: unterminated comment"),
-    ("fence.md", b"Text.\n```python\nx = 1\n", "fence.md:2: unterminated code fence"),
-    ("empty.md", b"", "empty.md:1: empty file"),
-    ("binary.md", b"\x89PNG\r\n\x1a\n\x00\x00", "binary.md:3: binary file"),
-])
+BAD_INPUTS = pytest.mark.parametrize(
+    "name, content, expected",
+    [
+        ("latin1.md", "café\n".encode("latin-1"), "latin1.md:1: not valid UTF-8"),
+        ("open.md", b"Text.\n\n<!--\nEnglish\n", "open.md:3: unterminated comment"),
+        ("fence.md", b"Text.\n```python\nx = 1\n", "fence.md:2: unterminated code fence"),
+        ("empty.md", b"", "empty.md:1: empty file"),
+        ("binary.md", b"\x89PNG\r\n\x1a\n\x00\x00", "binary.md:3: binary file"),
+    ],
+)
 
 
 @BAD_INPUTS
@@ -107,8 +110,9 @@ def test_check_json(book):
     (book / "docs" / "bad.md").write_text("<!--\nA.\n-->\n", encoding="utf-8")
     result = run("check", "docs", "--json", cwd=book)
     assert result.returncode == 2
-    assert json.loads(result.stdout) == [{"path": "docs/bad.md", "line": 1, "severity": "error",
-                                          "message": json.loads(result.stdout)[0]["message"]}]
+    assert json.loads(result.stdout) == [
+        {"path": "docs/bad.md", "line": 1, "severity": "error", "message": json.loads(result.stdout)[0]["message"]}
+    ]
 
 
 def test_export_corpus_writes_plain_parallel_text(book, tmp_path):
@@ -116,10 +120,18 @@ def test_export_corpus_writes_plain_parallel_text(book, tmp_path):
     result = run("export-corpus", "docs", "-o", out, cwd=book)
     assert result.returncode == 0, result.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data == {"version": 1, "pages": [{"path": "docs/chapter_a/one.md", "segments": [
-        {"en": "Title", "vi": "Tiêu đề", "role": "heading"},
-        {"en": "A paragraph with.", "vi": "Một đoạn với.", "role": "paragraph"},
-    ]}]}
+    assert data == {
+        "version": 1,
+        "pages": [
+            {
+                "path": "docs/chapter_a/one.md",
+                "segments": [
+                    {"en": "Title", "vi": "Tiêu đề", "role": "heading"},
+                    {"en": "A paragraph with.", "vi": "Một đoạn với.", "role": "paragraph"},
+                ],
+            }
+        ],
+    }
 
 
 def test_export_corpus_bad_page_writes_nothing(tmp_path):

@@ -66,8 +66,13 @@ def test_names_are_normalised_aliased_and_sorted(tmp_path):
 
 def git(cwd, *args, author="Phạm Minh <minh@example.org>"):
     name, email = author[:-1].split(" <")
-    env = {**os.environ, "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
-           "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": name,
+        "GIT_COMMITTER_EMAIL": email,
+    }
     subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
 
 
@@ -106,11 +111,15 @@ def test_write_then_check_then_stale(tmp_path):
     write_page(docs, "b.md", ["* Võ Thị Cúc"])
     result = run_cli("contributors", "docs", "--check", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr.strip() == "contributors.md:1: stale: run `python -m translation_tools contributors docs --write contributors.md`"
+    assert (
+        result.stderr.strip()
+        == "contributors.md:1: stale: run `python -m translation_tools contributors docs --write contributors.md`"
+    )
 
 
-@pytest.mark.skipif(not os.path.exists(os.path.join(os.path.dirname(__file__), "..", "docs", "aliases.yml")),
-                    reason="no alias file")
+@pytest.mark.skipif(
+    not os.path.exists(os.path.join(os.path.dirname(__file__), "..", "docs", "aliases.yml")), reason="no alias file"
+)
 def test_book_alias_file_loads():
     from translation_tools.contributors import load_aliases
 

@@ -26,7 +26,9 @@ def test_import_golden(case):
     post = post_of(case)
     result = import_post(post.read_text(encoding="utf-8"), post.name, str(FIXTURES / "images"))
     assert_golden(FIXTURES / case / "expected.md", result.text)
-    assert_golden(FIXTURES / case / "expected.err", "".join(note + "\n" for note in sorted(result.notes, key=_note_line)))
+    assert_golden(
+        FIXTURES / case / "expected.err", "".join(note + "\n" for note in sorted(result.notes, key=_note_line))
+    )
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -54,7 +56,9 @@ def test_local_copy_is_used_when_supplied(tmp_path):
     images.mkdir()
     (images / "a.svg").write_text("<svg/>", encoding="utf-8")
     page = tmp_path / "docs" / "reading" / "x.md"
-    result = import_post('{{< image src="https://example.org/a.svg" title="Hình A" >}}\n', "p.md", str(images), str(page))
+    result = import_post(
+        '{{< image src="https://example.org/a.svg" title="Hình A" >}}\n', "p.md", str(images), str(page)
+    )
     assert "![Hình A](../img/a.svg)" in result.text
     assert result.images == [(str(images / "a.svg"), str(tmp_path / "docs" / "img" / "a.svg"))]
 
@@ -71,14 +75,17 @@ def test_more_and_toc_markers_are_understood():
     assert parse(text).front_matter["description"] == "Mở đầu ngắn."
 
 
-@pytest.mark.parametrize("post, line, words", [
-    ("---\ntitle: [broken\n---\nText.\n", 2, "broken YAML front matter"),
-    ("---\ntitle: T\n", 1, "front matter never closed"),
-    ("+++\ntitle = \n+++\n", 2, "broken TOML front matter"),
-    ("Text.\n\n{{< image src=\"a.png\" \n\nMore.\n", 3, "unclosed shortcode"),
-    ("Text.\n\n<center><img src=\"a.png\">\n\nMore.\n", 3, "unclosed HTML tag <center>"),
-    ("```python\nx = 1\n", 1, "code fence never closed"),
-])
+@pytest.mark.parametrize(
+    "post, line, words",
+    [
+        ("---\ntitle: [broken\n---\nText.\n", 2, "broken YAML front matter"),
+        ("---\ntitle: T\n", 1, "front matter never closed"),
+        ("+++\ntitle = \n+++\n", 2, "broken TOML front matter"),
+        ('Text.\n\n{{< image src="a.png" \n\nMore.\n', 3, "unclosed shortcode"),
+        ('Text.\n\n<center><img src="a.png">\n\nMore.\n', 3, "unclosed HTML tag <center>"),
+        ("```python\nx = 1\n", 1, "code fence never closed"),
+    ],
+)
 def test_bad_posts_report_file_and_line(post, line, words):
     with pytest.raises(FormatError) as caught:
         import_post(post, "post.md")
@@ -87,7 +94,7 @@ def test_bad_posts_report_file_and_line(post, line, words):
 
 def test_cli_bad_post_writes_nothing(tmp_path):
     post = tmp_path / "post.md"
-    post.write_text("Text.\n<figure><img src=\"a.png\">\n", encoding="utf-8")
+    post.write_text('Text.\n<figure><img src="a.png">\n', encoding="utf-8")
     out = tmp_path / "out.md"
     result = run_tools("import", post, "-o", out)
     assert result.returncode == 2
@@ -106,7 +113,9 @@ def test_cli_import_writes_page_and_copies_images(tmp_path):
 
 def test_monolingual_page_with_toc_counts_as_no_source_in_status(tmp_path):
     page = tmp_path / "index.md"
-    page.write_text("# Bài đọc thêm\n\nCác bài viết tiếng Việt.\n\n```toc\n:maxdepth: 1\n\nbai-mot\n```\n", encoding="utf-8")
+    page.write_text(
+        "# Bài đọc thêm\n\nCác bài viết tiếng Việt.\n\n```toc\n:maxdepth: 1\n\nbai-mot\n```\n", encoding="utf-8"
+    )
     from translation_tools.status import collect_status
 
     report = collect_status([str(page)])

@@ -35,11 +35,7 @@ def assert_golden(path: Path, actual: str) -> None:
         pytest.skip(f"created {path}; review it and commit it")
     expected = path.read_text(encoding="utf-8")
     if actual != expected:
-        diff = "".join(
-            difflib.unified_diff(
-                expected.splitlines(True), actual.splitlines(True), str(path), "actual"
-            )
-        )
+        diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), str(path), "actual"))
         pytest.fail(f"output differs from {path}:\n{diff}")
 
 
@@ -251,10 +247,13 @@ def test_scanner_agrees_with_markdown_it_on_fences_and_comments(case):
     assert ours_comments <= theirs_comments
 
 
-@pytest.mark.parametrize("lines", [
-    ["source: d2l-en@2f1c3a9", "title: Chuỗi"],
-    ["source_revision: v1.0.0-rc1", "lang: vi"],
-])
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["source: d2l-en@2f1c3a9", "title: Chuỗi"],
+        ["source_revision: v1.0.0-rc1", "lang: vi"],
+    ],
+)
 def test_plain_front_matter_is_read_like_yaml(lines):
     import yaml
 
@@ -263,8 +262,22 @@ def test_plain_front_matter_is_read_like_yaml(lines):
     assert simple_yaml(lines) == yaml.safe_load("\n".join(lines))
 
 
-@pytest.mark.parametrize("line", ["draft: yes", "draft: true", "n: No", "date: 2024-01-01", "x: 1e3",
-                                  "a: b c", "a: 'q'", "- item", "a: null", "on: x", "y: z"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "draft: yes",
+        "draft: true",
+        "n: No",
+        "date: 2024-01-01",
+        "x: 1e3",
+        "a: b c",
+        "a: 'q'",
+        "- item",
+        "a: null",
+        "on: x",
+        "y: z",
+    ],
+)
 def test_front_matter_yaml_would_type_goes_to_pyyaml(line):
     from translation_tools.parse import simple_yaml
 

@@ -13,8 +13,21 @@ from hypothesis import strategies as st
 from translation_tools.parse import FormatError, parse
 from translation_tools.write import write
 
-SAFE_WORDS = ["state", "trạng thái", "ẩn", "$x_t$", "`nn.RNN`", ":numref:`sec_rnn`", "[link](a.md)",
-              "*dịch đoạn phía trên*", "**đậm**", "#", "|", "*", "Đặng"]
+SAFE_WORDS = [
+    "state",
+    "trạng thái",
+    "ẩn",
+    "$x_t$",
+    "`nn.RNN`",
+    ":numref:`sec_rnn`",
+    "[link](a.md)",
+    "*dịch đoạn phía trên*",
+    "**đậm**",
+    "#",
+    "|",
+    "*",
+    "Đặng",
+]
 # Structural tokens may appear anywhere but at the start of a line, where they would open a block.
 WORDS = st.sampled_from([*SAFE_WORDS, "-->", "<!--", "$$", "```", "~~~"])
 LINE = st.builds(lambda first, rest: " ".join([first, *rest]), st.sampled_from(SAFE_WORDS), st.lists(WORDS, max_size=5))
@@ -22,11 +35,17 @@ PROSE = st.lists(LINE, min_size=1, max_size=3).map("\n".join)
 
 SEGMENT = st.builds(
     lambda english, outdated, slot: "<!--\n" + english + "\n-->\n" + outdated + "\n" + slot + "\n",
-    st.lists(st.sampled_from(["A paragraph.", "# Heading", "* item", "| a | b |", "![Cap.](x.svg)"]), min_size=1, max_size=3).map("\n".join),
+    st.lists(
+        st.sampled_from(["A paragraph.", "# Heading", "* item", "| a | b |", "![Cap.](x.svg)"]), min_size=1, max_size=3
+    ).map("\n".join),
     st.sampled_from(["", "<!-- outdated: review -->\n", "<!--OUTDATED-->\n"]),
     st.one_of(st.just(""), st.just("*dịch đoạn phía trên*"), PROSE),
 )
-CODE = st.builds(lambda body, info: f"```{info}\n{body}\n```\n", PROSE.filter(lambda s: "```" not in s), st.sampled_from(["", "python", "toc", "{.python .input}"]))
+CODE = st.builds(
+    lambda body, info: f"```{info}\n{body}\n```\n",
+    PROSE.filter(lambda s: "```" not in s),
+    st.sampled_from(["", "python", "toc", "{.python .input}"]),
+)
 MATH = st.sampled_from(["$$x = 1$$\n", "$$\n\\begin{aligned}a &= b\\end{aligned}\n$$\n:eqlabel:`eq_a`\n"])
 LABEL = st.sampled_from([":label:`sec_a`\n", ":width:`400px`\n"])
 MARKER = st.sampled_from(["<!-- Phần 1 -->\n", "<!-- ===== Bắt đầu dịch Phần 2 ===== -->\n", "<!--more-->\n"])

@@ -128,6 +128,7 @@ def test_scaffold_rejects_comment_closer_in_english(tmp_path):
 def test_scaffold_passes_d2lbook_tab_markers_through():
     english = parse(":begin_tab:`pytorch`\nPyTorch keeps the state in a tensor.\n:end_tab:\n", "en.md")
     text = scaffold(english)
-    assert text.startswith(":begin_tab:`pytorch`\n\n<!--\nPyTorch keeps the state in a tensor.\n-->\n\n"
-                           "*dịch đoạn phía trên*\n:end_tab:\n")
+    assert text.startswith(
+        ":begin_tab:`pytorch`\n\n<!--\nPyTorch keeps the state in a tensor.\n-->\n\n*dịch đoạn phía trên*\n:end_tab:\n"
+    )
     assert [b.kind for b in parse(text).blocks][:4] == ["label", "blank", "segment", "label"]

@@ -55,7 +55,11 @@ def check_document(doc: Document, glossary: Glossary | None = None) -> list[Diag
         body_start = next((b.end + 1 for b in doc.blocks if b.kind == "front_matter"), 1)
         text = "".join(b.text for b in doc.blocks if b.kind != "front_matter")
         for line, _, title in empty_headings(text):
-            report(line + body_start - 1, WARNING, f"heading '{title}' has no text under it: write the section or remove it")
+            report(
+                line + body_start - 1,
+                WARNING,
+                f"heading '{title}' has no text under it: write the section or remove it",
+            )
     for block in doc.blocks:
         if isinstance(block, Segment):
             _check_segment(block, glossary, report)
@@ -64,10 +68,18 @@ def check_document(doc: Document, glossary: Glossary | None = None) -> list[Diag
         elif block.kind == "other":
             _check_prose_block(block, glossary, report)
             if not doc.monolingual:
-                report(block.start, WARNING, "text outside any segment: a slot ends at a blank line, so join this to "
-                       "the translation above or give it its own English comment")
+                report(
+                    block.start,
+                    WARNING,
+                    "text outside any segment: a slot ends at a blank line, so join this to "
+                    "the translation above or give it its own English comment",
+                )
         elif block.kind == "comment" and block.text.lstrip().startswith("<!-- removed:"):
-            report(block.start, WARNING, "a translation whose English was removed is kept here: reuse it, then delete the comment")
+            report(
+                block.start,
+                WARNING,
+                "a translation whose English was removed is kept here: reuse it, then delete the comment",
+            )
         elif block.kind == "marker" and _OUTDATED.fullmatch(block.text.strip()):
             report(block.start, WARNING, "outdated marker without an English comment above it: delete the line")
         elif block.kind == "toc":
@@ -76,7 +88,11 @@ def check_document(doc: Document, glossary: Glossary | None = None) -> list[Diag
             for name in _LABEL_LINE.findall(block.text):
                 label = name[1]
                 if label in labels:
-                    report(block.start, ERROR, f"duplicate label '{label}' (first defined on line {labels[label]}): rename one")
+                    report(
+                        block.start,
+                        ERROR,
+                        f"duplicate label '{label}' (first defined on line {labels[label]}): rename one",
+                    )
                 else:
                     labels[label] = block.start
     return out
@@ -87,14 +103,21 @@ def _check_segment(seg: Segment, glossary: Glossary | None, report) -> None:
 
     _check_unsafe(seg.english, seg.english_start, report)
     if not seg.translation:
-        report(seg.english_start, ERROR, "translation slot missing after the English comment: add the Vietnamese "
-               "(or '*dịch đoạn phía trên*') after a blank line")
+        report(
+            seg.english_start,
+            ERROR,
+            "translation slot missing after the English comment: add the Vietnamese "
+            "(or '*dịch đoạn phía trên*') after a blank line",
+        )
         return
     _check_stray_close(seg.translation, seg.slot_start, report)
     _check_unsafe(seg.translation, seg.slot_start, report)
     if seg.state == OUTDATED:
-        report(seg.outdated_line or seg.slot_start, WARNING, "outdated translation: the English changed; "
-               "update the Vietnamese, then delete the outdated line")
+        report(
+            seg.outdated_line or seg.slot_start,
+            WARNING,
+            "outdated translation: the English changed; update the Vietnamese, then delete the outdated line",
+        )
         return
     if seg.state != TRANSLATED:
         return
@@ -111,8 +134,12 @@ def _check_segment(seg: Segment, glossary: Glossary | None, report) -> None:
         missing = Counter(_squash(x) for x in ours) - Counter(_squash(x) for x in theirs)
         for item in missing:
             shown = next(x for x in ours if _squash(x) == item)
-            report(seg.slot_start, ERROR, f"{kind} {_quote(kind, shown)} from the English is missing or altered "
-                   "in the translation: copy it unchanged")
+            report(
+                seg.slot_start,
+                ERROR,
+                f"{kind} {_quote(kind, shown)} from the English is missing or altered "
+                "in the translation: copy it unchanged",
+            )
     _check_english_left(english.prose, vietnamese.prose, seg.slot_start, report)
     if glossary is not None:
         _check_glossary(glossary, english.prose, vietnamese.prose, seg.slot_start, report)
@@ -150,8 +177,11 @@ def _check_glossary(glossary: Glossary, english: str, vietnamese: str, line: int
     for term in glossary.terms_in(english):
         renderings = [term.vi, *term.also]
         if not any(vietnamese_pattern(r).search(text) for r in renderings):
-            report(line, WARNING, f"the English uses '{term.en}' but the translation lacks the glossary rendering "
-                   f"'{term.vi}'")
+            report(
+                line,
+                WARNING,
+                f"the English uses '{term.en}' but the translation lacks the glossary rendering '{term.vi}'",
+            )
 
 
 def _check_prose_block(block: Block, glossary: Glossary | None, report) -> None:
@@ -161,12 +191,20 @@ def _check_prose_block(block: Block, glossary: Glossary | None, report) -> None:
     if glossary is not None:
         _check_forbidden(glossary, block.text, block.start, report)
     for match in re.finditer(r"\]\(([^)\s]+) \"remote image\"\)", block.text):
-        report(block.start, WARNING, f"figure links to an image on another host ({match.group(1)}): "
-               "re-import with --images DIR holding a local copy, or draw the figure")
+        report(
+            block.start,
+            WARNING,
+            f"figure links to an image on another host ({match.group(1)}): "
+            "re-import with --images DIR holding a local copy, or draw the figure",
+        )
     for match in re.finditer(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)", block.text):
         if _REMOTE.match(match.group(1)):
-            report(block.start, WARNING, f"image from another host ({match.group(1)}): the site loads nothing "
-                   "from elsewhere; copy it into docs/img and link the copy")
+            report(
+                block.start,
+                WARNING,
+                f"image from another host ({match.group(1)}): the site loads nothing "
+                "from elsewhere; copy it into docs/img and link the copy",
+            )
 
 
 def empty_headings(text: str) -> list[tuple[int, int, str]]:
@@ -223,8 +261,12 @@ def _check_contributors(block: ContributorsBlock, report) -> None:
             report(entry.line, WARNING, f"double space in the name: write '* {entry.name}'")
 
 
-def check_pages(docs: list[Document], glossary: Glossary | None = None, whole_book: bool = False,
-                citation_keys: set[str] | None = None) -> list[Diagnostic]:
+def check_pages(
+    docs: list[Document],
+    glossary: Glossary | None = None,
+    whole_book: bool = False,
+    citation_keys: set[str] | None = None,
+) -> list[Diagnostic]:
     """Per-page checks plus labels defined twice across pages (and, for a whole book, unknown references)."""
     out: list[Diagnostic] = []
     defined: dict[str, tuple[str, int]] = {}
@@ -235,8 +277,14 @@ def check_pages(docs: list[Document], glossary: Glossary | None = None, whole_bo
             for _, label in _LABEL_LINE.findall(block.text):
                 if label in defined and label not in seen_here:
                     path, line = defined[label]
-                    out.append(Diagnostic(doc.path, block.start, ERROR,
-                                          f"duplicate label '{label}' (also defined at {path}:{line}): rename one"))
+                    out.append(
+                        Diagnostic(
+                            doc.path,
+                            block.start,
+                            ERROR,
+                            f"duplicate label '{label}' (also defined at {path}:{line}): rename one",
+                        )
+                    )
                 defined.setdefault(label, (doc.path, block.start))
                 seen_here.add(label)
     if whole_book:
@@ -255,13 +303,25 @@ def _unknown_references(docs: list[Document], defined: dict, citation_keys: set[
                 assert match is not None, "split_references returns REFERENCE matches"
                 kind, target = match.groups()
                 if kind in ("numref", "eqref", "ref") and target not in defined:
-                    out.append(Diagnostic(doc.path, seg.english_start, WARNING,
-                                          f":{kind}:`{target}` refers to a label no page defines"))
+                    out.append(
+                        Diagnostic(
+                            doc.path,
+                            seg.english_start,
+                            WARNING,
+                            f":{kind}:`{target}` refers to a label no page defines",
+                        )
+                    )
                 if kind == "cite" and citation_keys is not None:
                     for key in (part.strip() for part in target.split(",")):
                         if key and key not in citation_keys:
-                            out.append(Diagnostic(doc.path, seg.english_start, WARNING,
-                                                  f":cite:`{key}` is not in references.bib: add its BibTeX entry"))
+                            out.append(
+                                Diagnostic(
+                                    doc.path,
+                                    seg.english_start,
+                                    WARNING,
+                                    f":cite:`{key}` is not in references.bib: add its BibTeX entry",
+                                )
+                            )
     return out
 
 

@@ -33,21 +33,33 @@ def build_parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="segments translated per page, chapter and in total")
     status.add_argument("paths", nargs="*", default=["docs"], metavar="PATH")
     status.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    status.add_argument("--min-percent", type=float, default=None, metavar="N", help="exit 1 when the total is below N %%")
+    status.add_argument(
+        "--min-percent", type=float, default=None, metavar="N", help="exit 1 when the total is below N %%"
+    )
     status.set_defaults(run=run_status)
 
     contributors = commands.add_parser("contributors", help="who translated what; regenerate contributors.md")
     contributors.add_argument("paths", nargs="*", default=["docs"], metavar="PATH")
-    contributors.add_argument("--aliases", default="docs/aliases.yml", help="alias file (handle/misspelling -> full name)")
+    contributors.add_argument(
+        "--aliases", default="docs/aliases.yml", help="alias file (handle/misspelling -> full name)"
+    )
     contributors.add_argument("--write", metavar="FILE", help="regenerate FILE (e.g. contributors.md)")
-    contributors.add_argument("--check", nargs="?", const="contributors.md", metavar="FILE", help="exit 1 when FILE is stale")
+    contributors.add_argument(
+        "--check", nargs="?", const="contributors.md", metavar="FILE", help="exit 1 when FILE is stale"
+    )
     contributors.add_argument("--no-git", action="store_true", help="leave out git authors")
     contributors.add_argument("--json", action="store_true")
     contributors.set_defaults(run=run_contributors)
 
-    scaffold = commands.add_parser("scaffold", help="English page -> bilingual skeleton, or merge a new English version")
-    scaffold.add_argument("files", nargs="+", metavar="FILE", help="ENGLISH.md, or EXISTING NEW_ENGLISH.md with --update")
-    scaffold.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout; with --update, EXISTING)")
+    scaffold = commands.add_parser(
+        "scaffold", help="English page -> bilingual skeleton, or merge a new English version"
+    )
+    scaffold.add_argument(
+        "files", nargs="+", metavar="FILE", help="ENGLISH.md, or EXISTING NEW_ENGLISH.md with --update"
+    )
+    scaffold.add_argument(
+        "-o", "--output", metavar="OUT", help="output file (default: stdout; with --update, EXISTING)"
+    )
     scaffold.add_argument("--update", action="store_true", help="merge NEW_ENGLISH.md into EXISTING")
     scaffold.add_argument("--source-rev", metavar="REV", help="record the upstream revision in front matter")
     scaffold.set_defaults(run=run_scaffold)

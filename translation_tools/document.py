@@ -32,10 +32,7 @@ OUTDATED = "outdated"
 
 # The exact line `scaffold --update` writes; the parser accepts any comment
 # starting with "outdated" (case and spacing free).
-OUTDATED_MARKER = (
-    "<!-- outdated: the English above changed; review the translation, "
-    "then delete this line -->"
-)
+OUTDATED_MARKER = "<!-- outdated: the English above changed; review the translation, then delete this line -->"
 
 
 @dataclass(slots=True)
@@ -63,11 +60,7 @@ class CodeBlock(Block):
     @property
     def toc_entries(self) -> list[str]:
         """Page names listed in a ```` ```toc ```` block (option lines skipped)."""
-        return [
-            line.strip()
-            for line in self.body.split("\n")
-            if line.strip() and not line.strip().startswith(":")
-        ]
+        return [line.strip() for line in self.body.split("\n") if line.strip() and not line.strip().startswith(":")]
 
 
 @dataclass(slots=True)

@@ -77,7 +77,9 @@ def load_glossary(path: str) -> Glossary:
         root = yaml.compose(source, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        raise FormatError(path, mark.line + 1 if mark else 1, f"invalid YAML ({getattr(error, 'problem', error)})") from None
+        raise FormatError(
+            path, mark.line + 1 if mark else 1, f"invalid YAML ({getattr(error, 'problem', error)})"
+        ) from None
     if root is None:
         return Glossary([], path)
     if not isinstance(root, yaml.SequenceNode):
@@ -90,14 +92,22 @@ def load_glossary(path: str) -> Glossary:
             raise FormatError(path, line, "each glossary entry needs 'en' and 'vi' strings")
         unknown = set(data) - {"en", "vi", "forbidden", "note", "also"}
         if unknown:
-            raise FormatError(path, line, f"unknown key(s) {', '.join(sorted(unknown))}: use en, vi, also, forbidden, note")
+            raise FormatError(
+                path, line, f"unknown key(s) {', '.join(sorted(unknown))}: use en, vi, also, forbidden, note"
+            )
         lists = {key: data.get(key) or [] for key in ("forbidden", "also")}
         for key, value in lists.items():
             if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
                 raise FormatError(path, line, f"'{key}' must be a list of strings")
         entries.append(
-            Term(nfc(data["en"]), nfc(data["vi"]), [nfc(v) for v in lists["forbidden"]],
-                 str(data.get("note") or ""), [nfc(v) for v in lists["also"]], line)
+            Term(
+                nfc(data["en"]),
+                nfc(data["vi"]),
+                [nfc(v) for v in lists["forbidden"]],
+                str(data.get("note") or ""),
+                [nfc(v) for v in lists["also"]],
+                line,
+            )
         )
     return Glossary(entries, path)
 
@@ -107,7 +117,9 @@ def run(args) -> int:
     if args.json:
         import json
 
-        rows = [{"en": t.en, "vi": t.vi, "also": t.also, "forbidden": t.forbidden, "note": t.note} for t in glossary.entries]
+        rows = [
+            {"en": t.en, "vi": t.vi, "also": t.also, "forbidden": t.forbidden, "note": t.note} for t in glossary.entries
+        ]
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
         return 0
     from rich.console import Console

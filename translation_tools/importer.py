@@ -22,8 +22,25 @@ from translation_tools.write import write_file_atomic
 REMOTE_TITLE = "remote image"  # link title marking a figure whose image stays on another host
 METADATA_KEYS = ("title", "subtitle", "date", "author", "tags", "categories", "keywords", "description", "draft")
 THUMBNAIL_KEYS = ("thumbnail", "thumbnailImage", "thumbnail_image", "image", "cover", "featured_image", "images")
-DROPPED_KEYS = ("mathjax", "math", "katex", "layout", "comments", "toc", "slug", "url", "aliases", "permalink",
-                "lastmod", "published", "weight", "type", "share", "showtoc", "summary")
+DROPPED_KEYS = (
+    "mathjax",
+    "math",
+    "katex",
+    "layout",
+    "comments",
+    "toc",
+    "slug",
+    "url",
+    "aliases",
+    "permalink",
+    "lastmod",
+    "published",
+    "weight",
+    "type",
+    "share",
+    "showtoc",
+    "summary",
+)
 
 _SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)([\w.-]+)(.*?)\s*([>%])\}\}", re.DOTALL)
 _LIQUID = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}", re.DOTALL)
@@ -32,7 +49,9 @@ _POSITIONAL = re.compile(r"\"([^\"]*)\"|'([^']*)'|(\S+)")
 # Tags whose end tag HTML requires (<p> and <li> may legally stay open).
 _PAIRED_TAGS = ("center", "figure", "figcaption", "a", "em", "i", "b", "strong", "div", "span", "table", "sup", "sub")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b([^<>]*?)(/?)>")
-_HTML_FIGURE = re.compile(r"<(center|figure|p|div)\b[^>]*>(?:(?!</\1>).)*?<img\b(?:(?!</\1>).)*?</\1>", re.DOTALL | re.IGNORECASE)
+_HTML_FIGURE = re.compile(
+    r"<(center|figure|p|div)\b[^>]*>(?:(?!</\1>).)*?<img\b(?:(?!</\1>).)*?</\1>", re.DOTALL | re.IGNORECASE
+)
 _IMG = re.compile(r"<img\b([^>]*?)/?>", re.IGNORECASE)
 _LINK = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.DOTALL | re.IGNORECASE)
 _MORE = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*\n?", re.IGNORECASE | re.MULTILINE)
@@ -153,7 +172,9 @@ def _front_matter(text: str, path: str) -> tuple[dict, str, int]:
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = mark.line + 2 if mark else 1
-            raise FormatError(path, line, f"broken YAML front matter ({getattr(error, 'problem', 'invalid YAML')}): fix it") from None
+            raise FormatError(
+                path, line, f"broken YAML front matter ({getattr(error, 'problem', 'invalid YAML')}): fix it"
+            ) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -188,7 +209,9 @@ def _page_metadata(post: _Post, meta: dict, path: str, excerpt: str) -> dict:
             break
     unknown = sorted(set(meta) - set(METADATA_KEYS) - set(THUMBNAIL_KEYS) - set(DROPPED_KEYS))
     if unknown:
-        post.notes.append(f"{post.path}:1: warning: front matter key(s) not carried over: {', '.join(map(str, unknown))}")
+        post.notes.append(
+            f"{post.path}:1: warning: front matter key(s) not carried over: {', '.join(map(str, unknown))}"
+        )
     out["imported_from"] = os.path.basename(path)
     return out
 
@@ -214,8 +237,14 @@ def _convert_fences(post: _Post, body: str) -> str:
             index += 1
             continue
         marker = match.group(1)
-        end = next((j for j in range(index + 1, len(lines)) if lines[j].strip().startswith(marker[0] * len(marker))
-                    and not lines[j].strip().strip(marker[0])), None)
+        end = next(
+            (
+                j
+                for j in range(index + 1, len(lines))
+                if lines[j].strip().startswith(marker[0] * len(marker)) and not lines[j].strip().strip(marker[0])
+            ),
+            None,
+        )
         if end is None:
             raise FormatError(post.path, index + post.first_line, f"code fence never closed: add a '{marker}' line")
         out.append(post.keep("\n".join(lines[index : end + 1])))
@@ -225,16 +254,26 @@ def _convert_fences(post: _Post, body: str) -> str:
 
 def _convert_paired_shortcodes(post: _Post, body: str) -> str:
     """``{{< highlight python >}}…{{< /highlight >}}`` and Liquid ``{% highlight %}`` become fences."""
+
     def fence(match: re.Match[str]) -> str:
         code = match.group(2).strip("\n")
         return post.keep(f"```{match.group(1)}\n{code}\n```", match.group(0))
 
-    body = re.sub(r"\{\{[<%]\s*highlight\s+([\w+-]+)[^}]*?[>%]\}\}(.*?)\{\{[<%]\s*/highlight\s*[>%]\}\}",
-                  fence, body, flags=re.DOTALL)
-    body = re.sub(r"\{%-?\s*highlight\s+([\w+-]+)[^%]*?-?%\}(.*?)\{%-?\s*endhighlight\s*-?%\}",
-                  fence, body, flags=re.DOTALL)
-    body = re.sub(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", lambda m: post.keep(m.group(1), m.group(0)),
-                  body, flags=re.DOTALL)
+    body = re.sub(
+        r"\{\{[<%]\s*highlight\s+([\w+-]+)[^}]*?[>%]\}\}(.*?)\{\{[<%]\s*/highlight\s*[>%]\}\}",
+        fence,
+        body,
+        flags=re.DOTALL,
+    )
+    body = re.sub(
+        r"\{%-?\s*highlight\s+([\w+-]+)[^%]*?-?%\}(.*?)\{%-?\s*endhighlight\s*-?%\}", fence, body, flags=re.DOTALL
+    )
+    body = re.sub(
+        r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}",
+        lambda m: post.keep(m.group(1), m.group(0)),
+        body,
+        flags=re.DOTALL,
+    )
     return body
 
 
@@ -272,7 +311,10 @@ def _check_unclosed(post: _Post, body: str) -> None:
 
 
 def _arguments(text: str) -> tuple[dict[str, str], list[str]]:
-    named = {m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "") for m in _ATTRIBUTE.finditer(text)}
+    named = {
+        m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
+        for m in _ATTRIBUTE.finditer(text)
+    }
     rest = _ATTRIBUTE.sub(" ", text)
     positional = [m.group(1) or m.group(2) or m.group(3) for m in _POSITIONAL.finditer(rest)]
     return named, positional
@@ -330,14 +372,17 @@ def _convert_html(post: _Post, body: str) -> str:
         image = _IMG.search(block)
         assert image is not None, "_HTML_FIGURE only matches blocks holding an <img>"
         attributes, _ = _arguments(image.group(1))
-        caption_match = re.search(r"<(figcaption|em|i|small|p)\b[^>]*>(.*?)</\1>", block[image.end():], re.DOTALL | re.IGNORECASE)
+        caption_match = re.search(
+            r"<(figcaption|em|i|small|p)\b[^>]*>(.*?)</\1>", block[image.end() :], re.DOTALL | re.IGNORECASE
+        )
         caption = _strip_tags(caption_match.group(2)) if caption_match else attributes.get("alt", "")
         return post.keep(_figure(attributes.get("src", ""), caption or attributes.get("title", "")), block)
 
     def image(match: re.Match[str]) -> str:
         attributes, _ = _arguments(match.group(1))
-        return post.keep(_figure(attributes.get("src", ""), attributes.get("alt") or attributes.get("title", "")),
-                         match.group(0))
+        return post.keep(
+            _figure(attributes.get("src", ""), attributes.get("alt") or attributes.get("title", "")), match.group(0)
+        )
 
     def link(match: re.Match[str]) -> str:
         attributes, _ = _arguments(match.group(1))
@@ -363,7 +408,7 @@ def _markers(body: str) -> tuple[str, str]:
     if more:
         text = re.sub(r"\x00\d+\x00", "", body[: more.start()])
         excerpt = " ".join(_strip_tags(text).replace("#", "").split())[:300]
-        body = body[: more.start()] + "\n" + body[more.end():]
+        body = body[: more.start()] + "\n" + body[more.end() :]
     return _TOC.sub("", body), excerpt
 
 
@@ -376,8 +421,10 @@ def _resolve_images(post: _Post, body: str, images_dir: str | None, output: str 
     def replace(match: re.Match[str]) -> str:
         caption, src = match.group(1), match.group(2)
         if not src:
-            post.notes.append(f"{post.path}:{post.line_containing(caption or '<img')}: warning: "
-                              f"figure '{caption[:40]}' has no image source: add one")
+            post.notes.append(
+                f"{post.path}:{post.line_containing(caption or '<img')}: warning: "
+                f"figure '{caption[:40]}' has no image source: add one"
+            )
             return match.group(0)
         name = os.path.basename(src.split("?")[0].split("#")[0])
         local = os.path.join(images_dir, name) if images_dir and name else None
@@ -385,9 +432,11 @@ def _resolve_images(post: _Post, body: str, images_dir: str | None, output: str 
             result.images.append((local, os.path.join(target_dir, name)))
             return f"![{caption}]({prefix}{name})"
         if re.match(r"(https?:)?//", src) or src.startswith("/"):
-            post.notes.append(f"{post.path}:{post.line_containing(src)}: warning: image {src} is not in the book; "
-                              "it became a link (supply a copy with --images DIR)")
-            return f"[{caption or name}]({src} \"{REMOTE_TITLE}\")"
+            post.notes.append(
+                f"{post.path}:{post.line_containing(src)}: warning: image {src} is not in the book; "
+                "it became a link (supply a copy with --images DIR)"
+            )
+            return f'[{caption or name}]({src} "{REMOTE_TITLE}")'
         return match.group(0)
 
     return re.sub(r"!\[((?:\\\]|[^\]])*)\]\(([^)\s]*)\)", replace, body)
@@ -415,8 +464,9 @@ def _report_empty_headings(post: _Post, page: str) -> None:
     for _, level, title in empty_headings(page):
         match = re.search(rf"^#{{{level}}}\s+{re.escape(title)}\s*$", post.body, re.MULTILINE)
         line = post.line_of(match.start()) if match else post.first_line
-        post.notes.append(f"{post.path}:{line}: warning: heading '{title}' has no text under it: "
-                          "the post is still an outline there")
+        post.notes.append(
+            f"{post.path}:{line}: warning: heading '{title}' has no text under it: the post is still an outline there"
+        )
 
 
 def _note_line(note: str) -> int:

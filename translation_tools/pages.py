@@ -15,9 +15,7 @@ def page_paths(paths: list[str]) -> list[str]:
         if os.path.isdir(path):
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend(
-                    _display(os.path.join(root, name)) for name in sorted(files) if name.endswith(".md")
-                )
+                found.extend(_display(os.path.join(root, name)) for name in sorted(files) if name.endswith(".md"))
         elif os.path.exists(path):
             found.append(_display(path))
         else:

@@ -63,9 +63,7 @@ class FormatError(ValueError):
 
 def split_lines(text: str) -> list[str]:
     """Split on ``\\n`` only, keeping each line's ending (``\\r\\n`` stays whole)."""
-    if not any(char in text for char in _OTHER_BREAKS) and (
-        "\r" not in text or text.count("\r") == text.count("\r\n")
-    ):
+    if not any(char in text for char in _OTHER_BREAKS) and ("\r" not in text or text.count("\r") == text.count("\r\n")):
         return text.splitlines(True)  # same result, done in C, when no other line break occurs
     lines = text.split("\n")
     last = lines.pop()
@@ -84,8 +82,12 @@ def simple_yaml(lines: list[str]) -> dict | None:
     data = {}
     for line in lines:
         match = _SIMPLE_YAML.fullmatch(line)
-        if (match is None or match.group(2).lower() in _YAML_WORDS or match.group(1).lower() in _YAML_WORDS
-                or match.group(1) in data):
+        if (
+            match is None
+            or match.group(2).lower() in _YAML_WORDS
+            or match.group(1).lower() in _YAML_WORDS
+            or match.group(1) in data
+        ):
             return None
         data[match.group(1)] = match.group(2)
     return data or None
@@ -272,7 +274,9 @@ class _Scanner:
                 mark = getattr(error, "problem_mark", None)
                 line = mark.line + 1 if mark else 0  # 0-based index: YAML starts on line 2
                 problem = getattr(error, "problem", None) or "invalid YAML"
-                raise self.error(line, f"front matter is not valid YAML ({problem}): fix the YAML between the '---' lines") from None
+                raise self.error(
+                    line, f"front matter is not valid YAML ({problem}): fix the YAML between the '---' lines"
+                ) from None
             if data is None:
                 data = {}
             if not isinstance(data, dict):
@@ -367,7 +371,9 @@ class _Scanner:
             state = TRANSLATED
         text = "".join(raw[i : end + 1])
         self.blocks.append(
-            Segment("segment", i + 1, end + 1, text, translation, state, i + 1, j + 1, slot_start, slot_end, outdated_line)
+            Segment(
+                "segment", i + 1, end + 1, text, translation, state, i + 1, j + 1, slot_start, slot_end, outdated_line
+            )
         )
         return end + 1
 
@@ -379,7 +385,11 @@ class _Scanner:
         n = len(self.raw)
         for j in range(i + 1, n):
             line = self.stripped[j]
-            if line.startswith(char * size) and not line.strip(char) and len(self.raw[j]) - len(self.raw[j].lstrip(" ")) < 4:
+            if (
+                line.startswith(char * size)
+                and not line.strip(char)
+                and len(self.raw[j]) - len(self.raw[j].lstrip(" ")) < 4
+            ):
                 break
         else:
             raise self.error(i, f"unterminated code fence: add a closing '{marker}' line")

@@ -66,7 +66,9 @@ def english_items(doc: Document) -> list[Item]:
                 kind = "raw" if token.type in ("hr", "html_block") else "prose"
                 if "-->" in chunk and kind == "prose":
                     line = block.start + first
-                    raise FormatError(doc.path, line, "the English contains '-->', which would end its comment early: rephrase it")
+                    raise FormatError(
+                        doc.path, line, "the English contains '-->', which would end its comment early: rephrase it"
+                    )
                 items.append(Item(kind, chunk, block.start + first))
         elif block.kind == "front_matter":
             continue
@@ -218,10 +220,16 @@ def run(args) -> int:
         write_file_atomic(args.output or existing_path, text)
         for seg in report.removed:
             first = seg.english.split("\n")[0][:60]
-            print(f"{existing_path}:{seg.english_start}: removed: the English '{first}…' is gone; its translation "
-                  "is kept in a 'removed:' comment near the end", file=sys.stderr)
-        print(f"{args.output or existing_path}: {report.kept} kept, {report.outdated} outdated, {report.new} new, "
-              f"{len(report.removed)} removed", file=sys.stderr)
+            print(
+                f"{existing_path}:{seg.english_start}: removed: the English '{first}…' is gone; its translation "
+                "is kept in a 'removed:' comment near the end",
+                file=sys.stderr,
+            )
+        print(
+            f"{args.output or existing_path}: {report.kept} kept, {report.outdated} outdated, {report.new} new, "
+            f"{len(report.removed)} removed",
+            file=sys.stderr,
+        )
         return 0
     if len(args.files) != 1:
         print("scaffold takes one ENGLISH.md (or EXISTING NEW_ENGLISH.md with --update)", file=sys.stderr)

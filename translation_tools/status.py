@@ -107,8 +107,11 @@ def render_table(report: StatusReport, console) -> None:
         by_chapter.setdefault(chapter_of(page.path), []).append(page)
     for chapter, pages in by_chapter.items():
         stats = chapters[chapter]
-        table.add_row(f"[bold]{chapter}/[/bold]", *_cells(stats),
-                      ProgressBar(total=max(stats.segments, 1), completed=stats.translated if stats.segments else 1, width=12))
+        table.add_row(
+            f"[bold]{chapter}/[/bold]",
+            *_cells(stats),
+            ProgressBar(total=max(stats.segments, 1), completed=stats.translated if stats.segments else 1, width=12),
+        )
         for page in pages:
             name = "  " + page.path.rsplit("/", 1)[-1]
             if page.no_source:
@@ -116,12 +119,20 @@ def render_table(report: StatusReport, console) -> None:
             else:
                 table.add_row(name, *_cells(page.stats), "")
     total = report.total
-    table.add_row("[bold]Total[/bold]", *_cells(total),
-                  ProgressBar(total=max(total.segments, 1), completed=total.translated if total.segments else 1, width=12),
-                  end_section=True)
+    table.add_row(
+        "[bold]Total[/bold]",
+        *_cells(total),
+        ProgressBar(total=max(total.segments, 1), completed=total.translated if total.segments else 1, width=12),
+        end_section=True,
+    )
     console.print(table)
 
 
 def _cells(stats: Stats) -> list[str]:
-    return [str(stats.segments), str(stats.translated), str(stats.untranslated),
-            str(stats.outdated), f"{stats.percent:.1f}"]
+    return [
+        str(stats.segments),
+        str(stats.translated),
+        str(stats.untranslated),
+        str(stats.outdated),
+        f"{stats.percent:.1f}",
+    ]

@@ -3,6 +3,7 @@
 When Chromium is missing the browser tests are skipped with the reason, except under CI=true,
 where they fail: CI must exercise them (`make test` installs Chromium with apt-get as root).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -18,8 +19,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def chromium_executable() -> str | None:
@@ -33,8 +41,9 @@ def pytest_collection_modifyitems(config, items):
     """Skip browser tests with a printed reason when Chromium is missing, except under CI=true."""
     if chromium_executable() or os.environ.get("CI") == "true":
         return
-    skip = pytest.mark.skip(reason="Debian's chromium is not installed; `make test` installs it "
-                                   "with apt-get when run as root")
+    skip = pytest.mark.skip(
+        reason="Debian's chromium is not installed; `make test` installs it with apt-get when run as root"
+    )
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
@@ -111,8 +120,11 @@ class Visit:
 
     def foreign_requests(self) -> list[str]:
         local = urlsplit(self.base_url).netloc
-        return [url for url in self.requests
-                if not url.startswith(("data:", "blob:", "about:")) and urlsplit(url).netloc != local]
+        return [
+            url
+            for url in self.requests
+            if not url.startswith(("data:", "blob:", "about:")) and urlsplit(url).netloc != local
+        ]
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """What a reader sees in a real browser (headless Debian Chromium driven by Playwright)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -44,8 +45,10 @@ def test_copy_button_copies_the_code(visit):
 
 def test_dark_mode_toggles(visit):
     page = visit.goto(CHAPTER)
+
     def scheme():
         return page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+
     before = scheme()
     page.locator("form[data-md-component=palette] label:visible").first.click()
     page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') !== '{before}'")
@@ -53,8 +56,9 @@ def test_dark_mode_toggles(visit):
 
 
 def test_mobile_viewport_has_no_horizontal_scroll(browser, served_site, artifacts):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     for path in ("/", CHAPTER):
         page.goto(served_site + path, wait_until="networkidle")
@@ -135,7 +139,9 @@ def first_load_bytes(browser, url: str) -> dict[str, int]:
 def test_chapter_page_weight_stays_under_budget(browser, served_site):
     sizes = first_load_bytes(browser, served_site + CHAPTER)
     total = sum(sizes.values())
-    print(f"chapter page first load: {total / 1000:.0f} kB in {len(sizes)} files (budget {PAGE_WEIGHT_BUDGET / 1000:.0f} kB)")
+    print(
+        f"chapter page first load: {total / 1000:.0f} kB in {len(sizes)} files (budget {PAGE_WEIGHT_BUDGET / 1000:.0f} kB)"
+    )
     assert any(url.endswith(CHAPTER) for url in sizes)
     assert total < PAGE_WEIGHT_BUDGET, sorted(sizes.items(), key=lambda kv: -kv[1])[:5]
 
@@ -171,7 +177,10 @@ def test_untranslated_paragraph_shows_english_badge_and_edit_link(browser, serve
     assert block.is_visible()
     assert block.get_attribute("lang") == "en" or block.locator("[lang=en]").count() > 0
     assert "This paragraph waits for a translator" in block.inner_text()
-    assert page.locator(".tt-untranslated .tt-badge, .tt-untranslated + .tt-badge").first.inner_text().strip().lower() == "chưa dịch"
+    assert (
+        page.locator(".tt-untranslated .tt-badge, .tt-untranslated + .tt-badge").first.inner_text().strip().lower()
+        == "chưa dịch"
+    )
     link = page.locator(".tt-untranslated a.tt-edit").first
     assert link.is_visible() and "Dịch đoạn này" in link.inner_text()
     # The slot of that paragraph is line 18 of docs/chapter_a/intro.md in tests/site_fixture.py.

@@ -26,7 +26,7 @@ class Entry:
     venue: str
 
     def short(self, edition: str) -> str:
-        """"Hochreiter và Schmidhuber, 1997" / "Cho et al., 2014"."""
+        """ "Hochreiter và Schmidhuber, 1997" / "Cho et al., 2014"."""
         names = self.last_names or ["?"]
         if len(names) == 1:
             who = names[0]
@@ -97,6 +97,14 @@ def _parse(path: str) -> dict[str, Entry]:
         people = item.persons.get("author") or item.persons.get("editor") or []
         last = [_latex_to_text(" ".join(person.prelast_names + person.last_names)) for person in people]
         fields = item.fields
-        venue = fields.get("journal") or fields.get("booktitle") or fields.get("publisher") or fields.get("howpublished") or ""
-        entries[name] = Entry(name, last, fields.get("year", ""), _latex_to_text(fields.get("title", "")), _latex_to_text(venue))
+        venue = (
+            fields.get("journal")
+            or fields.get("booktitle")
+            or fields.get("publisher")
+            or fields.get("howpublished")
+            or ""
+        )
+        entries[name] = Entry(
+            name, last, fields.get("year", ""), _latex_to_text(fields.get("title", "")), _latex_to_text(venue)
+        )
     return entries

@@ -131,7 +131,9 @@ class Book:
     def toc_entries(self, info: PageInfo, only: CodeBlock | None = None) -> list[tuple[str, bool]]:
         """(src_uri, numbered) for every entry of the page's toc blocks (or block ``only``), in order."""
         entries = []
-        blocks = [only] if only is not None else [b for b in info.doc.blocks if isinstance(b, CodeBlock) and b.kind == "toc"]
+        blocks = (
+            [only] if only is not None else [b for b in info.doc.blocks if isinstance(b, CodeBlock) and b.kind == "toc"]
+        )
         for block in blocks:
             options = [line.strip() for line in block.body.split("\n") if line.strip().startswith(":")]
             numbered = any(option.startswith(":numbered:") for option in options)
@@ -141,8 +143,9 @@ class Book:
                     continue
                 target = self.resolve(info.src_uri, name)
                 if target not in self.pages:
-                    error = BookError(info.path, block.start + offset,
-                                      f"toc entry '{name}' names no page: expected {target} in docs/")
+                    error = BookError(
+                        info.path, block.start + offset, f"toc entry '{name}' names no page: expected {target} in docs/"
+                    )
                     if self.report is None:
                         raise error
                     self.report(str(error))
@@ -256,12 +259,19 @@ class Book:
                 heading = heading_of(block, "vi")
                 titles = {}
                 if heading is not None:
-                    titles = {edition: plain_title("# " + parts[1])
-                              for edition in EDITIONS if (parts := heading_of(block, edition)) is not None}
+                    titles = {
+                        edition: plain_title("# " + parts[1])
+                        for edition in EDITIONS
+                        if (parts := heading_of(block, edition)) is not None
+                    }
                 anchor = None if heading is not None and heading[0] == 1 else name
                 if name in self.labels:
                     first = self.labels[name]
-                    raise BookError(info.path, line, f"duplicate label '{name}': already defined at {first.path}:{first.line}; rename one of them")
+                    raise BookError(
+                        info.path,
+                        line,
+                        f"duplicate label '{name}': already defined at {first.path}:{first.line}; rename one of them",
+                    )
                 self.labels[name] = Target(name, kind, number, info.src_uri, anchor, titles, info.path, line)
 
     # --- nav --------------------------------------------------------------------

@@ -30,7 +30,9 @@ UI = {
     },
     "en": {"monolingual": "This page exists only in Vietnamese."},
 }
-ROLE_OR_CODE = re.compile(r":(?P<role>numref|eqref|cite|ref):`(?P<value>[^`]*)`|(?P<tick>`+)[^`].*?(?P=tick)", re.DOTALL)
+ROLE_OR_CODE = re.compile(
+    r":(?P<role>numref|eqref|cite|ref):`(?P<value>[^`]*)`|(?P<tick>`+)[^`].*?(?P=tick)", re.DOTALL
+)
 CUSTOM_TEXT = re.compile(r"(?P<text>.*?)\s*<(?P<name>[^>]+)>\s*$", re.DOTALL)
 
 
@@ -167,8 +169,10 @@ def _heading(ctx: Context, index: int, seg: Segment) -> str:
         return f"{line}\n\n{_untranslated_note(ctx, seg)}"
     english = _heading_parts(seg, "en")[1]
     notice = f'\n\n<p class="tt-outdated-note">{UI["vi"]["outdated"]}</p>' if seg.state == OUTDATED else ""
-    return (f'{line}\n\n<p class="tt-orig tt-orig-heading" lang="en" data-search-exclude="1" hidden markdown="span">'
-            f"{_refs(ctx, english, seg, seg.english_start, 'en')}</p>{notice}")
+    return (
+        f'{line}\n\n<p class="tt-orig tt-orig-heading" lang="en" data-search-exclude="1" hidden markdown="span">'
+        f"{_refs(ctx, english, seg, seg.english_start, 'en')}</p>{notice}"
+    )
 
 
 def _numbered(ctx: Context, index: int, text: str) -> str:
@@ -183,8 +187,13 @@ def _figure(ctx: Context, index: int, seg: Segment) -> str:
     match = FIGURE.match(source) or FIGURE.match(seg.english.strip())
     english = FIGURE.match(seg.english.strip())
     assert match is not None and english is not None, "render() sends only figures here"
-    caption = _refs(ctx, match.group("caption"), seg, seg.english_start if not vi or untranslated else seg.slot_start,
-                    "en" if untranslated else None)
+    caption = _refs(
+        ctx,
+        match.group("caption"),
+        seg,
+        seg.english_start if not vi or untranslated else seg.slot_start,
+        "en" if untranslated else None,
+    )
     label = _label(ctx, index)
     number = ctx.info.numbers.get(index, (None, None))[1]
     width = ctx.info.attached.get(index, {}).get("width", (None, 0))[0]
@@ -203,7 +212,9 @@ def _figure(ctx: Context, index: int, seg: Segment) -> str:
     if untranslated:
         parts.append(_untranslated_note(ctx, seg))
     elif vi:
-        parts.append(_original(_refs(ctx, english.group("caption"), seg, seg.english_start, "en"), open_=seg.state == OUTDATED))
+        parts.append(
+            _original(_refs(ctx, english.group("caption"), seg, seg.english_start, "en"), open_=seg.state == OUTDATED)
+        )
     parts.append("</figure>")
     return "\n\n".join(parts)
 
@@ -285,7 +296,11 @@ def _refs(ctx: Context, text: str, block: Block, first_line: int, edition: str |
             ctx.report(f"{ctx.info.path}:{line}: unknown label '{name}' in :{role}:")
             return "??"
         if target is None:
-            raise BookError(ctx.info.path, line, f"unknown label '{name}' in :{role}:: define it with :label:`{name}` or fix the name")
+            raise BookError(
+                ctx.info.path,
+                line,
+                f"unknown label '{name}' in :{role}:: define it with :label:`{name}` or fix the name",
+            )
         text = custom.group("text") if custom and custom.group("text") else target.text(edition)
         return f"[{text}]({_href(ctx, target.src_uri, target.anchor)})"
 
@@ -310,7 +325,9 @@ def _cite(ctx: Context, value: str, line: int, edition: str) -> str:
             parts.append(html.escape(key))
             continue
         if entry is None:
-            raise BookError(ctx.info.path, line, f"unknown citation key '{key}': add it to docs/references.bib or fix the key")
+            raise BookError(
+                ctx.info.path, line, f"unknown citation key '{key}': add it to docs/references.bib or fix the key"
+            )
         if key not in ctx.cited:
             ctx.cited.append(key)
         parts.append(f"[{entry.short(edition)}](#{bib.anchor(key)})")
@@ -335,5 +352,7 @@ def references_html(ctx: Context) -> str:
     if not ctx.cited:
         return ""
     title = {"vi": "Tài liệu tham khảo", "en": "References"}[ctx.edition]
-    items = "".join(f'<li id="{bib.anchor(key)}">{ctx.bibliography[key].full_html(ctx.edition)}</li>' for key in ctx.cited)
+    items = "".join(
+        f'<li id="{bib.anchor(key)}">{ctx.bibliography[key].full_html(ctx.edition)}</li>' for key in ctx.cited
+    )
     return f'<section class="tt-references"><h2 id="tt-references">{title}</h2><ol>{items}</ol></section>'

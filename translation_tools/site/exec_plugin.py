@@ -133,8 +133,13 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
             self.runs[file.src_uri] = run
             if run.executed:
                 ran += 1
-                log.info("executed %s (%d cells) in %.1f s (kernel CPU %.1f s)",
-                         display, len(run.cells), run.seconds, run.cpu_seconds)
+                log.info(
+                    "executed %s (%d cells) in %.1f s (kernel CPU %.1f s)",
+                    display,
+                    len(run.cells),
+                    run.seconds,
+                    run.cpu_seconds,
+                )
         if ran:
             log.info("executed %d of %d pages in %.1f s", ran, len(parsed), time.perf_counter() - started)
         if self.config.notebooks:
@@ -169,8 +174,7 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
         gen_dir = self.cache_dir / "notebooks" / self.edition
         for file, _, doc in parsed:
             cells = self.runs[file.src_uri].cells
-            nb = nbexport.build_notebook(doc, file.src_uri, cells, lang, titles, site_url,
-                                         validate=False)
+            nb = nbexport.build_notebook(doc, file.src_uri, cells, lang, titles, site_url, validate=False)
             data = nbexport.notebook_bytes(nb)
             self.notebook_data[nbexport.notebook_name(file.src_uri, lang)] = data
             if not cells:
@@ -181,9 +185,13 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
             if files.get_file_from_path(view_uri) is None:
                 # A real src_dir (not File.generated): mkdocs-jupyter's NotebookFile wrapper
                 # recomputes abs_src_path from src_dir.
-                view = File(view_uri, src_dir=str(gen_dir), dest_dir=config.site_dir,
-                            use_directory_urls=config.use_directory_urls,
-                            inclusion=InclusionLevel.NOT_IN_NAV)
+                view = File(
+                    view_uri,
+                    src_dir=str(gen_dir),
+                    dest_dir=config.site_dir,
+                    use_directory_urls=config.use_directory_urls,
+                    inclusion=InclusionLevel.NOT_IN_NAV,
+                )
                 view.generated_by = "rnnbook-execute"  # other plugins skip it as a source page
                 view.edit_uri = None
                 files.append(view)
@@ -230,8 +238,10 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
                 self.assets[name] = raw
                 src = get_relative_url(name, page_url)
                 alt = FIGURE_ALT[self.edition]
-                return (f'<figure class="cell-output-figure"><img src="{html.escape(src)}" '
-                        f'alt="{alt}" loading="lazy"></figure>')
+                return (
+                    f'<figure class="cell-output-figure"><img src="{html.escape(src)}" '
+                    f'alt="{alt}" loading="lazy"></figure>'
+                )
         text = data.get("text/plain")
         if text is None:
             return ""
@@ -250,13 +260,17 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
         view_file = files.get_file_from_path(f"{NOTEBOOK_DIR}/{name}")
         view_link = ""
         if view_file is not None and view_file.url != getattr(page.file, "url", None):
-            view_link = (f'<a class="md-button cell-notebook-view" '
-                         f'href="{html.escape(get_relative_url(view_file.url, page.url))}">{view}</a>')
-        bar = (f'<p class="cell-notebook"><a class="md-button cell-notebook-download" '
-               f'href="{html.escape(href)}" download title="{title}">{download}</a>{view_link}</p>')
+            view_link = (
+                f'<a class="md-button cell-notebook-view" '
+                f'href="{html.escape(get_relative_url(view_file.url, page.url))}">{view}</a>'
+            )
+        bar = (
+            f'<p class="cell-notebook"><a class="md-button cell-notebook-download" '
+            f'href="{html.escape(href)}" download title="{title}">{download}</a>{view_link}</p>'
+        )
         match = re.search(r"</h1>", content)
         if match:
-            return content[: match.end()] + bar + content[match.end():]
+            return content[: match.end()] + bar + content[match.end() :]
         return bar + content
 
     def on_post_page(self, output, page, config):
@@ -267,6 +281,7 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
     def lighten_notebook_page(self, output: str, page) -> str:
         """mkdocs-jupyter inlines ~0.5 MB of CSS and loads MathJax from a CDN: share the CSS as a
         file and drop the remote script, so the site stays light and offline."""
+
         def share(match: re.Match[str]) -> str:
             css = match.group(1)
             if len(css) < 4096:
@@ -279,8 +294,9 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
         output = re.sub(r'<style type="text/css">(.*?)</style>', share, output, flags=re.S)
         output = re.sub(r'<script[^>]+src="(?:https?:)?//[^"]*"[^>]*>\s*</script>', "", output)
         # nbconvert's Mermaid loader imports from a CDN; the book has no Mermaid in notebooks.
-        output = re.sub(r"<script\b[^>]*>(?:(?!</script>).)*?import\(\s*[\"']https?://.*?</script>",
-                        "", output, flags=re.S)
+        output = re.sub(
+            r"<script\b[^>]*>(?:(?!</script>).)*?import\(\s*[\"']https?://.*?</script>", "", output, flags=re.S
+        )
         return output
 
     def on_post_build(self, config):

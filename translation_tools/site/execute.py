@@ -150,7 +150,8 @@ def read_snippet(target: str, root: Path, page: str, line: int) -> str:
             picked.append(text)
     if not found:
         raise ExecutionError(
-            page, line,
+            page,
+            line,
             f'snippet "{target}" not found: no section "{section}" in {path_part} '
             f"(mark it with '# --8<-- [start:{section}]' and '# --8<-- [end:{section}]')",
         )
@@ -179,8 +180,7 @@ def torch_version() -> str:
 
 def page_key(cells: list[Cell]) -> str:
     """Hash of what a page asks for, before we know what it will use."""
-    parts = [ENGINE_VERSION, sys.version, torch_version(), KERNEL_SETUP, MATPLOTLIBRC,
-             IPYTHON_KERNEL_CONFIG]
+    parts = [ENGINE_VERSION, sys.version, torch_version(), KERNEL_SETUP, MATPLOTLIBRC, IPYTHON_KERNEL_CONFIG]
     for cell in cells:
         parts.append(cell.source)
     return sha(*parts)
@@ -357,9 +357,7 @@ def collect_dependencies(
     report: dict[str, Any], cells: list[Cell], root: Path, cache_dir: Path, sources: SourceIndex
 ) -> dict[str, Any]:
     """Turn a kernel report into the dependency record stored with a cache entry."""
-    modules = {
-        Path(m) for m in report["modules"] if is_project_file(Path(m), root, cache_dir)
-    }
+    modules = {Path(m) for m in report["modules"] if is_project_file(Path(m), root, cache_dir)}
     indexes = {m: ix for m in modules if (ix := sources.module(m)) is not None}
     used: dict[Path, set[str]] = {m: set() for m in indexes}
 
@@ -601,12 +599,9 @@ class Executor:
         }
         self.cache.store(key, entry)
         self.executed.append(path)
-        return PageRun(path, cells, executed=True, seconds=seconds, key=key,
-                       cpu_seconds=cpu_seconds)
+        return PageRun(path, cells, executed=True, seconds=seconds, key=key, cpu_seconds=cpu_seconds)
 
-    def run_pages(
-        self, pages: list[tuple[str, list[Cell]]], jobs: int = 1, prestart: bool = False
-    ) -> list[PageRun]:
+    def run_pages(self, pages: list[tuple[str, list[Cell]]], jobs: int = 1, prestart: bool = False) -> list[PageRun]:
         """``run_page`` for many pages, ``jobs`` pages' cells running at a time; results in page
         order. With ``prestart`` one more kernel starts while those run (cells still wait their
         turn), hiding most of a kernel's start-up. The first failing page (in order) is raised.
@@ -653,15 +648,23 @@ class Executor:
         ipc = ipc_dir / "k"
         # Async: a blocking client would stall nbclient's event loop past a timeout.
         km = AsyncKernelManager(
-            kernel_name=KERNEL_NAME, kernel_spec_manager=ksm, transport="ipc", ip=str(ipc),
+            kernel_name=KERNEL_NAME,
+            kernel_spec_manager=ksm,
+            transport="ipc",
+            ip=str(ipc),
         )
         nb = nbformat.v4.new_notebook()
         nb.cells = [nbformat.v4.new_code_cell(KERNEL_SETUP)]
         nb.cells += [nbformat.v4.new_code_cell(cell.source) for cell in cells]
         nb.cells.append(nbformat.v4.new_code_cell(KERNEL_REPORT))
         client = NotebookClient(
-            nb, km=km, timeout=self.timeout, allow_errors=False, record_timing=False,
-            kernel_name=KERNEL_NAME, resources={"metadata": {"path": str(self.root)}},
+            nb,
+            km=km,
+            timeout=self.timeout,
+            allow_errors=False,
+            record_timing=False,
+            kernel_name=KERNEL_NAME,
+            resources={"metadata": {"path": str(self.root)}},
         )
         current = cells[0].line
         clean_exit = False
@@ -695,7 +698,8 @@ class Executor:
             raise ExecutionError(path, current, f"cell raised {name}: {value}") from None
         except (CellTimeoutError, TimeoutError):
             raise ExecutionError(
-                path, current,
+                path,
+                current,
                 f"page {path} ran past its time limit of {self.timeout:g} s in this cell "
                 "(make the cell faster or raise the plugin's `timeout`)",
             ) from None

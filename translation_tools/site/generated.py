@@ -58,18 +58,24 @@ TEXT = {
 def _bar(stats) -> str:
     total = max(stats.segments, 1)
     done = stats.translated if stats.segments else 1
-    return (f'<progress class="tt-bar" value="{done}" max="{total}" '
-            f'aria-label="{stats.percent:.1f}%">{stats.percent:.1f}%</progress>')
+    return (
+        f'<progress class="tt-bar" value="{done}" max="{total}" '
+        f'aria-label="{stats.percent:.1f}%">{stats.percent:.1f}%</progress>'
+    )
 
 
 def _cells(stats) -> str:
-    return "".join(f"<td>{value}</td>" for value in (stats.segments, stats.translated, stats.untranslated, stats.outdated)) + \
-        f"<td>{stats.percent:.1f}</td>"
+    return (
+        "".join(f"<td>{value}</td>" for value in (stats.segments, stats.translated, stats.untranslated, stats.outdated))
+        + f"<td>{stats.percent:.1f}</td>"
+    )
 
 
 def _data(stats) -> str:
-    return (f'data-segments="{stats.segments}" data-translated="{stats.translated}" '
-            f'data-untranslated="{stats.untranslated}" data-outdated="{stats.outdated}"')
+    return (
+        f'data-segments="{stats.segments}" data-translated="{stats.translated}" '
+        f'data-untranslated="{stats.untranslated}" data-outdated="{stats.outdated}"'
+    )
 
 
 def progress_markdown(report, book: Book, edition: str, src_of, url_to) -> str:
@@ -77,10 +83,23 @@ def progress_markdown(report, book: Book, edition: str, src_of, url_to) -> str:
     ``url_to(src_uri, fragment)`` gives a link from the progress page."""
     t = TEXT[edition]
     total = report.total
-    head = "".join(f"<th>{t[key]}</th>" for key in ("page", "segments", "translated", "untranslated", "outdated", "percent"))
-    out = ["---", "search:", "  exclude: true", "---", "", f"# {t['progress']}", "", t["intro"], "",
-           f'<div class="tt-progress-total" {_data(total)}><strong>{t["total"]}</strong>: '
-           f"{total.translated}/{total.segments} ({total.percent:.1f}%) {_bar(total)}</div>", ""]
+    head = "".join(
+        f"<th>{t[key]}</th>" for key in ("page", "segments", "translated", "untranslated", "outdated", "percent")
+    )
+    out = [
+        "---",
+        "search:",
+        "  exclude: true",
+        "---",
+        "",
+        f"# {t['progress']}",
+        "",
+        t["intro"],
+        "",
+        f'<div class="tt-progress-total" {_data(total)}><strong>{t["total"]}</strong>: '
+        f"{total.translated}/{total.segments} ({total.percent:.1f}%) {_bar(total)}</div>",
+        "",
+    ]
     from translation_tools.pages import chapter_of
 
     for chapter_key, stats in report.chapters().items():
@@ -91,9 +110,14 @@ def progress_markdown(report, book: Book, edition: str, src_of, url_to) -> str:
         folder = posixpath.dirname(first)
         index = book.pages.get(posixpath.join(folder, "index.md") if folder else "index.md")
         title = index.nav_title(edition) if index else (folder or "/")
-        out += [f'<h2 class="tt-progress-chapter" data-chapter="{html.escape(chapter_key)}" {_data(stats)}>'
-                f"{html.escape(title)}</h2>", "", f"<p>{_bar(stats)}</p>", "",
-                f'<table class="tt-progress-table"><thead><tr>{head}</tr></thead><tbody>']
+        out += [
+            f'<h2 class="tt-progress-chapter" data-chapter="{html.escape(chapter_key)}" {_data(stats)}>'
+            f"{html.escape(title)}</h2>",
+            "",
+            f"<p>{_bar(stats)}</p>",
+            "",
+            f'<table class="tt-progress-table"><thead><tr>{head}</tr></thead><tbody>',
+        ]
         todo = []
         for page in pages:
             src = src_of(page.path)
@@ -104,11 +128,15 @@ def progress_markdown(report, book: Book, edition: str, src_of, url_to) -> str:
                 cells = f'<td colspan="5">{t["no_source"]}</td>'
             else:
                 cells = _cells(page.stats)
-            out.append(f'<tr data-path="{html.escape(src or page.path)}" {_data(page.stats)}><td>{link}</td>{cells}</tr>')
+            out.append(
+                f'<tr data-path="{html.escape(src or page.path)}" {_data(page.stats)}><td>{link}</td>{cells}</tr>'
+            )
             if info is not None:
                 lines = [seg.slot_start for seg in info.doc.segments() if seg.state != "translated"]
                 if lines:
-                    links = ", ".join(f'<a href="{url_to(src, f"tt-L{line}")}">{t["line"]} {line}</a>' for line in lines)
+                    links = ", ".join(
+                        f'<a href="{url_to(src, f"tt-L{line}")}">{t["line"]} {line}</a>' for line in lines
+                    )
                     todo.append(f"<li>{name}: {links}</li>")
         out.append("</tbody></table>")
         if todo:
@@ -129,10 +157,17 @@ def glossary_markdown(terms, edition: str) -> str:
             + (f' <span class="tt-avoid">{t["avoid"]}: <s>{html.escape(forbidden)}</s></span>' if forbidden else "")
             + "</td></tr>"
         )
-    return "\n".join([
-        f"# {t['glossary']}", "", t["glossary_intro"], "",
-        f'<input type="search" id="tt-glossary-filter" class="tt-glossary-filter" placeholder="{t["filter"]}" '
-        f'aria-label="{t["filter"]}">', "",
-        f'<table id="tt-glossary" class="tt-glossary"><thead><tr><th>{t["en"]}</th><th>{t["vi"]}</th>'
-        f'<th>{t["note"]}</th></tr></thead><tbody>{"".join(rows)}</tbody></table>', "",
-    ])
+    return "\n".join(
+        [
+            f"# {t['glossary']}",
+            "",
+            t["glossary_intro"],
+            "",
+            f'<input type="search" id="tt-glossary-filter" class="tt-glossary-filter" placeholder="{t["filter"]}" '
+            f'aria-label="{t["filter"]}">',
+            "",
+            f'<table id="tt-glossary" class="tt-glossary"><thead><tr><th>{t["en"]}</th><th>{t["vi"]}</th>'
+            f"<th>{t['note']}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>",
+            "",
+        ]
+    )

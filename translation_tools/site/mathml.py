@@ -50,7 +50,9 @@ def _convert(latex: str, display: bool) -> str:
     try:
         mathml = convert(source, display="block" if display else "inline")
     except Exception as error:  # latex2mathml raises many types, all meaning "bad LaTeX"
-        raise MathError(f"cannot convert ${latex}$ to MathML ({type(error).__name__}: {error}): fix the LaTeX") from None
+        raise MathError(
+            f"cannot convert ${latex}$ to MathML ({type(error).__name__}: {error}): fix the LaTeX"
+        ) from None
     unknown = UNKNOWN.search(mathml)
     if unknown:
         raise MathError(f"unknown LaTeX command {unknown.group(1)} in ${latex}$: use a command latex2mathml knows")

@@ -72,6 +72,7 @@ def prose(text: str, lang: str, titles: dict[str, str], page_dir: str, site_url:
     text = CITE_RE.sub(lambda m: "[" + ", ".join(k.strip() for k in m.group(1).split(",")) + "]", text)
     text = INLINE_ROLE_RE.sub("", text)
     if site_url:
+
         def absolute(match: re.Match[str]) -> str:
             target = match.group(2)
             if re.match(r"^[a-z]+:|^/|^#", target):
@@ -83,13 +84,19 @@ def prose(text: str, lang: str, titles: dict[str, str], page_dir: str, site_url:
                 up = "../" * (page_dir.count("/") + 1) if page_dir else ""
                 link = posixpath.normpath(f"{up}{site_url}/{resolved}")
             return f"{match.group(1)}{link}{match.group(3) or ''})"
+
         text = IMAGE_RE.sub(absolute, text)
     return text
 
 
 def build_notebook(
-    doc: Any, src_uri: str, cells: list[Cell], lang: str,
-    titles: dict[str, str] | None = None, site_url: str | None = None, validate: bool = True,
+    doc: Any,
+    src_uri: str,
+    cells: list[Cell],
+    lang: str,
+    titles: dict[str, str] | None = None,
+    site_url: str | None = None,
+    validate: bool = True,
 ) -> Any:
     """The page as a notebook in ``lang``: prose as Markdown cells, code with outputs."""
     import nbformat
@@ -104,10 +111,16 @@ def build_notebook(
         text = "\n\n".join(p.strip("\n") for p in pending if p.strip()).strip()
         pending.clear()
         if text:
-            nb_cells.append(nbformat.from_dict({
-                "cell_type": "markdown", "id": f"{lang}-md-{len(nb_cells)}", "metadata": {},
-                "source": text,
-            }))
+            nb_cells.append(
+                nbformat.from_dict(
+                    {
+                        "cell_type": "markdown",
+                        "id": f"{lang}-md-{len(nb_cells)}",
+                        "metadata": {},
+                        "source": text,
+                    }
+                )
+            )
 
     for block in doc.blocks:
         kind = block.kind
@@ -120,21 +133,33 @@ def build_notebook(
             flush()
             cell = by_line[block.start]
             count = len([c for c in nb_cells if c.cell_type == "code"]) + 1
-            outputs = [dict(o, execution_count=count) if o.get("output_type") == "execute_result"
-                       else o for o in cell.outputs]
-            nb_cells.append(nbformat.from_dict({
-                "cell_type": "code", "id": f"{lang}-code-{block.start}", "metadata": {},
-                "source": cell.source, "execution_count": count, "outputs": outputs,
-            }))
+            outputs = [
+                dict(o, execution_count=count) if o.get("output_type") == "execute_result" else o for o in cell.outputs
+            ]
+            nb_cells.append(
+                nbformat.from_dict(
+                    {
+                        "cell_type": "code",
+                        "id": f"{lang}-code-{block.start}",
+                        "metadata": {},
+                        "source": cell.source,
+                        "execution_count": count,
+                        "outputs": outputs,
+                    }
+                )
+            )
         elif kind == "code":
             pending.append(block.text)
         elif kind in ("math", "other"):
             pending.append(prose(block.text, lang, titles, page_dir, site_url))
         elif kind == "toc":
             entries = getattr(block, "toc_entries", [])
-            links = [f"- [{entry}]({notebook_name(entry + '.md', lang).rsplit('/', 1)[-1]})"
-                     if "/" not in entry else f"- [{entry}]({notebook_name(entry + '.md', lang)})"
-                     for entry in entries]
+            links = [
+                f"- [{entry}]({notebook_name(entry + '.md', lang).rsplit('/', 1)[-1]})"
+                if "/" not in entry
+                else f"- [{entry}]({notebook_name(entry + '.md', lang)})"
+                for entry in entries
+            ]
             pending.append("\n".join(links))
         elif kind == "contributors" and doc.contributors:
             names = "\n".join(f"* {name}" for name in doc.contributors)
@@ -167,8 +192,9 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def export(docs_dir: Path, out_dir: Path, root: Path, site_url: str | None = None,
-           timeout: float = 300.0, jobs: int = 1) -> list[Path]:
+def export(
+    docs_dir: Path, out_dir: Path, root: Path, site_url: str | None = None, timeout: float = 300.0, jobs: int = 1
+) -> list[Path]:
     """Execute (or recall) every page and write both notebooks of each; returns the paths."""
     from translation_tools.parse import parse_file
 
@@ -215,10 +241,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("docs", type=Path, help="the docs folder (e.g. docs)")
     parser.add_argument("--out", type=Path, default=Path("notebooks"), help="output folder")
-    parser.add_argument("--site-url", default=None,
-                        help="make image links absolute to this site (default: relative to docs/)")
-    parser.add_argument("--timeout", type=float, default=None,
-                        help="per-page time limit, seconds (default: mkdocs.yml's, else 300)")
+    parser.add_argument(
+        "--site-url", default=None, help="make image links absolute to this site (default: relative to docs/)"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=None, help="per-page time limit, seconds (default: mkdocs.yml's, else 300)"
+    )
     parser.add_argument("--jobs", type=int, default=1, help="pages executed at a time")
     args = parser.parse_args(argv)
     from translation_tools.parse import FormatError
@@ -229,8 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     root = Path.cwd()
     timeout = args.timeout or configured_timeout(root / "mkdocs.yml")
     try:
-        paths = export(args.docs.resolve(), args.out, root.resolve(), args.site_url, timeout,
-                       args.jobs)
+        paths = export(args.docs.resolve(), args.out, root.resolve(), args.site_url, timeout, args.jobs)
     except (ExecutionError, FormatError) as error:
         print(str(error), file=sys.stderr)
         return 2

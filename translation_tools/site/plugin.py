@@ -102,8 +102,12 @@ class BookPlugin(BasePlugin[BookConfig]):
         pages = {}
         self.urls: dict[str, str] = {}
         for file in files.documentation_pages():
-            if (file.generated_by or file.src_uri in GENERATED or not file.abs_src_path
-                    or not file.src_uri.endswith(".md")):
+            if (
+                file.generated_by
+                or file.src_uri in GENERATED
+                or not file.abs_src_path
+                or not file.src_uri.endswith(".md")
+            ):
                 continue
             # Relative to the working directory, like `check` prints it (and resolves toc entries).
             display = os.path.relpath(file.abs_src_path).replace(os.sep, "/")
@@ -124,7 +128,9 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.math_stash: dict[str, list[str]] = {}
         self.git_dates = _git_dates(self.root)
         for path in ASSETS:
-            files.append(File.generated(config, path, abs_src_path=str(HERE / path.replace("assets/rnnbook/", "assets/"))))
+            files.append(
+                File.generated(config, path, abs_src_path=str(HERE / path.replace("assets/rnnbook/", "assets/")))
+            )
         extra = self._generated_pages(files, config)
         config.nav = self.book.nav(edition) + ([{TEXT[edition]["translation"]: extra}] if extra else [])
         return files
@@ -185,8 +191,11 @@ class BookPlugin(BasePlugin[BookConfig]):
 
     def _generated_pages(self, files: Files, config) -> list[str]:
         edition = self.config.edition
-        extra = [src for src in self.book.order if src not in self.book.toc_pages
-                 and (self.config.drafts or not self.book.is_draft(src))]
+        extra = [
+            src
+            for src in self.book.order
+            if src not in self.book.toc_pages and (self.config.drafts or not self.book.is_draft(src))
+        ]
         contributors = self.root / self.config.contributors_page
         if contributors.exists() and files.get_file_from_path("contributors.md") is None:
             files.append(File.generated(config, "contributors.md", abs_src_path=str(contributors)))
@@ -221,8 +230,12 @@ class BookPlugin(BasePlugin[BookConfig]):
             page.edit_url = None  # generated: nothing to edit
             return markdown
         ctx = editions.Context(
-            self.book, info, self.config.edition, self._edit_url(config, page.file.src_uri),
-            outputs=page.meta.get("rnnbook_outputs", {}), bibliography=self.bibliography,
+            self.book,
+            info,
+            self.config.edition,
+            self._edit_url(config, page.file.src_uri),
+            outputs=page.meta.get("rnnbook_outputs", {}),
+            bibliography=self.bibliography,
             report=self._lenient(),
         )
         self.contexts[page.file.src_uri] = ctx
@@ -283,7 +296,9 @@ class BookPlugin(BasePlugin[BookConfig]):
         parts = ['<aside class="tt-credits" data-search-exclude="1">']
         if names:
             title = words["author"] if ctx.info.doc.monolingual else words["title"]
-            parts.append(f'<p class="tt-credits-title"><strong>{title}</strong></p><ul class="tt-contributors">{names}</ul>')
+            parts.append(
+                f'<p class="tt-credits-title"><strong>{title}</strong></p><ul class="tt-contributors">{names}</ul>'
+            )
         if date:
             parts.append(f'<p class="tt-updated">{words["updated"]}: <time datetime="{date}">{date}</time></p>')
         parts.append("</aside>")
@@ -345,10 +360,14 @@ def _status(docs_dir: str):
     """``collect_status`` of the docs folder (what ``status --json`` prints), reused while no page changes."""
     from translation_tools.status import collect_status
 
-    stamp = tuple(sorted(
-        (os.path.join(root, name), os.stat(os.path.join(root, name)).st_mtime_ns)
-        for root, _, names in os.walk(docs_dir) for name in names if name.endswith(".md")
-    ))
+    stamp = tuple(
+        sorted(
+            (os.path.join(root, name), os.stat(os.path.join(root, name)).st_mtime_ns)
+            for root, _, names in os.walk(docs_dir)
+            for name in names
+            if name.endswith(".md")
+        )
+    )
     cached = _STATUS_CACHE.get(docs_dir)
     if cached is None or cached[0] != stamp:
         cached = (stamp, collect_status([docs_dir]))
@@ -376,11 +395,15 @@ def _git_dates(root: Path) -> dict[str, str]:
         return _GIT_CACHE[key]
     dates: dict[str, str] = {}
     try:
-        top = subprocess.run(["git", "-C", key, "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=10)
+        top = subprocess.run(
+            ["git", "-C", key, "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=10
+        )
         if top.returncode == 0:
             log_output = subprocess.run(
                 ["git", "-C", key, "log", "--format=%x00%cs", "--name-only", "--no-renames", "--", "."],
-                capture_output=True, text=True, timeout=30,
+                capture_output=True,
+                text=True,
+                timeout=30,
             ).stdout
             base_dir = top.stdout.strip()
             date = ""

@@ -9,8 +9,29 @@ import unicodedata
 # Formulas and code blocks are opaque chunks: most of a page's tags are MathML.
 SPLIT = re.compile(r"(<math\b.*?</math>|<pre\b.*?</pre>|<[^>]+>)", re.DOTALL)
 # Text inside these elements is never annotated.
-SKIP = {"code", "pre", "math", "a", "abbr", "script", "style", "h1", "h2", "h3", "h4", "h5", "h6",
-        "summary", "details", "figcaption", "button", "kbd", "svg", "textarea", "title"}
+SKIP = {
+    "code",
+    "pre",
+    "math",
+    "a",
+    "abbr",
+    "script",
+    "style",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "summary",
+    "details",
+    "figcaption",
+    "button",
+    "kbd",
+    "svg",
+    "textarea",
+    "title",
+}
 VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "source", "col", "area", "base", "embed", "track"}
 
 
@@ -28,8 +49,9 @@ def compile_terms(pairs: list[tuple[str, str]], plural: bool = False) -> tuple[r
         return None
     alternatives = sorted(tips, key=len, reverse=True)
     suffix = r"(?:e?s)?" if plural else ""
-    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(term) for term in alternatives) + r")" + suffix + r"(?!\w)",
-                         re.IGNORECASE)
+    pattern = re.compile(
+        r"(?<!\w)(" + "|".join(re.escape(term) for term in alternatives) + r")" + suffix + r"(?!\w)", re.IGNORECASE
+    )
     return pattern, tips
 
 
