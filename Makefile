@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test lint format build bench notebooks check status contributors clean setup chromium
+.PHONY: serve test test-fast lint format build bench notebooks check status contributors clean setup chromium
 
 $(STAMP): pyproject.toml scripts/bootstrap.py
 	@$(PY) scripts/bootstrap.py
@@ -26,6 +26,10 @@ serve: $(STAMP)
 test: lint chromium
 	$(BIN)/python -m translation_tools contributors docs --check
 	$(BIN)/python -m pytest
+
+# The tests not marked slow or browser: a quick loop while changing code.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not browser"
 
 # ruff (lint and format check) and mypy, configured in pyproject.toml; `make test` runs this first.
 lint: $(STAMP)
