@@ -171,10 +171,16 @@ def test_reference_syntax_quoted_in_code_is_code_not_a_reference():
     assert found[2].startswith("reference :numref:`sec_a`")
 
 
+def test_a_second_translated_paragraph_belongs_to_the_slot():
+    doc = parse("<!--\nA.\n-->\n\nMột.\n\nĐoạn thứ hai của bản dịch.\n", path="p.md")
+    assert check_document(doc) == []
+    assert doc.segments()[0].translation == "Một.\n\nĐoạn thứ hai của bản dịch."
+
+
 def test_text_outside_segments_of_a_bilingual_page_warns():
-    doc = parse("<!--\nA.\n-->\n\nMột.\n\nĐoạn thứ hai lạc ra ngoài.\n", path="p.md")
+    doc = parse("<!--\nA.\n-->\n\nMột.\n\n```python\nx = 1\n```\n\nĐoạn lạc ra ngoài.\n", path="p.md")
     found = [(d.line, d.severity, d.message.split(":")[0]) for d in check_document(doc)]
-    assert found == [(7, "warning", "text outside any segment")]
+    assert found == [(11, "warning", "text outside any segment")]
 
 
 def test_forbidden_rendering_in_a_monolingual_page_is_an_error():
@@ -209,3 +215,23 @@ def test_citation_keys_are_read_from_bibtex(tmp_path):
         "@article{Cho.2014,\n title={x}}\n@inproceedings{ Hochreiter.Schmidhuber.1997 ,\n}\n", encoding="utf-8"
     )
     assert citation_keys(str(bib)) == {"Cho.2014", "Hochreiter.Schmidhuber.1997"}
+
+
+def test_html_in_the_credits_is_flagged_and_italic_notes_are_not_names():
+    page = (
+        "<!--\nA.\n-->\n\nMột.\n\n## Những người thực hiện\nBản dịch trong trang này được thực hiện bởi:\n"
+        "<!--\nHướng dẫn <b>không</b> tính.\n-->\n\n* Nguyễn Văn A\n* <b>Trần Thị B</b>\n"
+        "*Lần cập nhật gần nhất: 10/09/2020.*\n* [Tiếng Anh](https://example.org)\n- - -\n"
+    )
+    doc = parse(page, path="p.md")
+    assert doc.contributors == ["Nguyễn Văn A"]
+    found = [(d.line, d.message.split(":")[0]) for d in check_document(doc)]
+    assert found == [(14, "HTML in the credits")]
+
+
+def test_a_second_credits_section_adds_its_names():
+    page = (
+        "<!--\nA.\n-->\n\nMột.\n\n## Những người thực hiện\n* Nguyễn Văn A\n\n"
+        "<!--\nB.\n-->\n\nHai.\n\n### Những người thực hiện\n* Lê Văn C\n"
+    )
+    assert parse(page).contributors == ["Nguyễn Văn A", "Lê Văn C"]

@@ -104,6 +104,7 @@ def test_cli_bad_post_writes_nothing(tmp_path):
 
 def test_cli_import_writes_page_and_copies_images(tmp_path):
     out = tmp_path / "docs" / "reading" / "lstm.md"
+    out.parent.mkdir(parents=True)  # import makes the book's img folder, never the page's folder
     post = post_of("jekyll_html")
     result = run_tools("import", post, "-o", out, "--images", FIXTURES / "images")
     assert result.returncode == 0, result.stderr

@@ -9,7 +9,8 @@ from test_tt_model import assert_golden
 
 from translation_tools.document import OUTDATED_MARKER
 from translation_tools.parse import parse, parse_file
-from translation_tools.scaffold import scaffold, update
+from translation_tools.scaffold import scaffold
+from translation_tools.update import update
 from translation_tools.write import write
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scaffold"
@@ -110,7 +111,7 @@ def test_update_cli_writes_in_place_and_reports_removed(tmp_path):
     result = run_tools("scaffold", "--update", page, new)
     assert result.returncode == 0, result.stderr
     assert "removed: the English 'A paragraph that will disappear.…'" in result.stderr
-    assert "2 kept, 1 outdated, 2 new, 1 removed" in result.stderr
+    assert "2 kept, 1 outdated, 2 new, 0 moved, 1 removed" in result.stderr
     assert parse_file(page).stats().outdated == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new.md", "page.md"]
 

@@ -10,9 +10,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from translation_tools.document import OUTDATED, TRANSLATED, Block, ContributorsBlock, Document, Segment
-from translation_tools.glossary import Glossary, load_glossary, vietnamese_pattern
+from translation_tools.glossary import Glossary, load_glossary
 from translation_tools.pages import page_paths
-from translation_tools.parse import _OUTDATED, FormatError, has_placeholder, parse_file
+from translation_tools.parse import FormatError, has_placeholder, is_outdated_marker, parse_file
 from translation_tools.syntax import FENCE, REFERENCE
 
 ERROR = "error"
@@ -24,6 +24,7 @@ _UNSAFE = [
     (re.compile(r"javascript\s*:", re.IGNORECASE), "a javascript: URL"),
 ]
 _LABEL_LINE = re.compile(r":(label|eqlabel):`([^`]*)`")
+_HTML_TAG = re.compile(r"<[A-Za-z/][^>]*>")
 _REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)
 _VIETNAMESE_LETTER = re.compile(r"[^\x00-\x7f]")
 _WORDS = re.compile(r"[A-Za-z]+")
@@ -74,13 +75,13 @@ def check_document(doc: Document, glossary: Glossary | None = None) -> list[Diag
                     "text outside any segment: a slot ends at a blank line, so join this to "
                     "the translation above or give it its own English comment",
                 )
-        elif block.kind == "comment" and block.text.lstrip().startswith("<!-- removed:"):
+        elif block.kind == "removed":
             report(
                 block.start,
                 WARNING,
                 "a translation whose English was removed is kept here: reuse it, then delete the comment",
             )
-        elif block.kind == "marker" and _OUTDATED.fullmatch(block.text.strip()):
+        elif block.kind == "marker" and is_outdated_marker(block.text):
             report(block.start, WARNING, "outdated marker without an English comment above it: delete the line")
         elif block.kind == "toc":
             _check_toc(doc.path, block, report)
@@ -112,19 +113,24 @@ def _check_segment(seg: Segment, glossary: Glossary | None, report) -> None:
         return
     _check_stray_close(seg.translation, seg.slot_start, report)
     _check_unsafe(seg.translation, seg.slot_start, report)
+    if seg.state not in (TRANSLATED, OUTDATED):
+        return
     if seg.state == OUTDATED:
         report(
             seg.outdated_line or seg.slot_start,
             WARNING,
             "outdated translation: the English changed; update the Vietnamese, then delete the outdated line",
         )
-        return
-    if seg.state != TRANSLATED:
-        return
+    # An outdated slot is still published: its placeholder, glossary and forbidden words are checked too.
     if has_placeholder(seg.translation):
         report(seg.slot_start, WARNING, "placeholder '*dịch … *' left beside the translation: delete it")
     english = inline_parts(seg.english)
     vietnamese = inline_parts(seg.translation)
+    if seg.state == OUTDATED:
+        # It follows the old English, so its math, code and references may rightly differ from the new.
+        if glossary is not None:
+            _check_glossary(glossary, english.prose, vietnamese.prose, seg.slot_start, report)
+        return
     for kind, ours, theirs in (
         ("inline math", english.math, vietnamese.math),
         ("inline code", english.code, vietnamese.code),
@@ -164,24 +170,18 @@ def _check_english_left(english: str, vietnamese: str, line: int, report) -> Non
 
 
 def _check_forbidden(glossary: Glossary, vietnamese: str, line: int, report) -> None:
-    text = unicodedata.normalize("NFC", vietnamese)
-    for term in glossary.entries:
-        for variant in term.forbidden:
-            if vietnamese_pattern(variant).search(text):
-                report(line, ERROR, f"forbidden rendering '{variant}': the glossary says '{term.en}' → '{term.vi}'")
+    for variant, term in glossary.forbidden_in(vietnamese):
+        report(line, ERROR, f"forbidden rendering '{variant}': the glossary says '{term.en}' → '{term.vi}'")
 
 
 def _check_glossary(glossary: Glossary, english: str, vietnamese: str, line: int, report) -> None:
     _check_forbidden(glossary, vietnamese, line, report)
-    text = unicodedata.normalize("NFC", vietnamese)
-    for term in glossary.terms_in(english):
-        renderings = [term.vi, *term.also]
-        if not any(vietnamese_pattern(r).search(text) for r in renderings):
-            report(
-                line,
-                WARNING,
-                f"the English uses '{term.en}' but the translation lacks the glossary rendering '{term.vi}'",
-            )
+    for term in glossary.missing_renderings(english, vietnamese):
+        report(
+            line,
+            WARNING,
+            f"the English uses '{term.en}' but the translation lacks the glossary rendering '{term.vi}'",
+        )
 
 
 def _check_prose_block(block: Block, glossary: Glossary | None, report) -> None:
@@ -259,6 +259,15 @@ def _check_contributors(block: ContributorsBlock, report) -> None:
             report(entry.line, WARNING, f"write '* {entry.name}' with a space after the '*'")
         elif "  " in bullet[1:].strip():
             report(entry.line, WARNING, f"double space in the name: write '* {entry.name}'")
+    in_comment = False
+    for offset, line in enumerate(block.text.split("\n")):
+        stripped = line.strip()
+        if not in_comment and _HTML_TAG.search(stripped.replace("<!--", "")):
+            report(block.start + offset, WARNING, "HTML in the credits: write names as '* Full Name' lines, no markup")
+        if "<!--" in stripped:
+            in_comment = "-->" not in stripped.split("<!--")[-1]
+        elif "-->" in stripped:
+            in_comment = False
 
 
 def check_pages(
@@ -330,32 +339,34 @@ def citation_keys(path: str) -> set[str]:
         return set(re.findall(r"@\w+\s*\{\s*([^,\s]+)\s*,", handle.read()))
 
 
-def book_file(paths: list[str], name: str) -> str | None:
-    """``name`` (glossary.yml, references.bib) in the checked folders or the nearest folder above them."""
-    for path in [*paths, "docs"]:
-        folder = path if os.path.isdir(path) else os.path.dirname(path)
-        while folder:
-            candidate = os.path.join(folder, name)
-            if os.path.exists(candidate):
-                return candidate
-            parent = os.path.dirname(folder)
-            if parent == folder:
-                break
-            folder = parent
-    return None
-
-
 def run(args) -> int:
-    glossary_path = args.glossary or book_file(args.paths, "glossary.yml")
+    from translation_tools.pages import book_file
+
+    page_files = page_paths(args.paths)
+    glossary_path = args.glossary
+    if not glossary_path:
+        glossary_path = book_file(args.paths, "glossary.yml", "glossary.md")
+        if glossary_path:
+            print(f"glossary: {glossary_path} (the book's; pass --glossary FILE for another)", file=sys.stderr)
+        else:
+            print(
+                "no glossary in use: no glossary.yml or glossary.md in the book's docs_dir (from mkdocs.yml) "
+                "or above the pages, so terms are not checked: pass --glossary FILE",
+                file=sys.stderr,
+            )
     glossary = load_glossary(glossary_path) if glossary_path else None
     docs, diagnostics = [], []
-    for path in page_paths(args.paths):
+    for path in page_files:
         try:
             docs.append(parse_file(path))
         except FormatError as error:
             diagnostics.append(Diagnostic(error.path, error.line, ERROR, error.message))
     whole_book = any(os.path.isdir(path) for path in args.paths)
     bibliography = book_file(args.paths, "references.bib") if whole_book else None
+    if whole_book and not bibliography:
+        print(
+            "no references.bib in the book's docs_dir or above the pages: :cite: keys are not checked", file=sys.stderr
+        )
     keys = citation_keys(bibliography) if bibliography else None
     diagnostics.extend(check_pages(docs, glossary, whole_book, keys))
     diagnostics.sort(key=lambda d: (d.path, d.line))

@@ -41,9 +41,15 @@ def build_parser() -> argparse.ArgumentParser:
     contributors = commands.add_parser("contributors", help="who translated what; regenerate contributors.md")
     contributors.add_argument("paths", nargs="*", default=["docs"], metavar="PATH")
     contributors.add_argument(
-        "--aliases", default="docs/aliases.yml", help="alias file (handle/misspelling -> full name)"
+        "--aliases",
+        default=None,
+        metavar="FILE",
+        help="alias file (handle/misspelling -> full name); default: the book's aliases.yml",
     )
     contributors.add_argument("--write", metavar="FILE", help="regenerate FILE (e.g. contributors.md)")
+    contributors.add_argument(
+        "--force", action="store_true", help="with --write, replace FILE even if this command did not generate it"
+    )
     contributors.add_argument(
         "--check", nargs="?", const="contributors.md", metavar="FILE", help="exit 1 when FILE is stale"
     )
@@ -61,12 +67,18 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="OUT", help="output file (default: stdout; with --update, EXISTING)"
     )
     scaffold.add_argument("--update", action="store_true", help="merge NEW_ENGLISH.md into EXISTING")
+    scaffold.add_argument("--force", action="store_true", help="replace OUT if it exists")
     scaffold.add_argument("--source-rev", metavar="REV", help="record the upstream revision in front matter")
     scaffold.set_defaults(run=run_scaffold)
 
     check = commands.add_parser("check", help="report format, reference and glossary problems as file:line")
     check.add_argument("paths", nargs="*", default=["docs"], metavar="PATH")
-    check.add_argument("--glossary", default=None, help="glossary file (default: docs/glossary.yml if present)")
+    check.add_argument(
+        "--glossary",
+        default=None,
+        metavar="FILE",
+        help="glossary file (default: glossary.yml or glossary.md in the book's docs_dir, found from mkdocs.yml)",
+    )
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--json", action="store_true")
     check.set_defaults(run=run_check)
@@ -85,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("post", metavar="POST.md")
     importer.add_argument("-o", "--output", metavar="OUT.md", help="output page (default: stdout)")
     importer.add_argument("--images", metavar="DIR", help="local copies of remote images, copied next to the page")
+    importer.add_argument("--force", action="store_true", help="replace OUT.md and copied images if they exist")
     importer.set_defaults(run=run_import)
     return parser
 
@@ -98,15 +111,17 @@ def _console(stderr: bool = False):
 def run_status(args) -> int:
     from translation_tools.status import collect_status, render_table
 
-    report = collect_status(args.paths, jobs=0)
+    report = collect_status(args.paths, jobs=0, keep_going=True)
     if args.json:
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=1) + "\n")
     else:
         render_table(report, _console())
+    for error in report.errors:
+        print(str(error), file=sys.stderr)
     if args.min_percent is not None and report.total.percent < args.min_percent:
         print(f"translated {report.total.percent:.1f}% < --min-percent {args.min_percent:g}", file=sys.stderr)
-        return 1
-    return 0
+        return 2 if report.errors else 1
+    return 2 if report.errors else 0
 
 
 def run_export_corpus(args) -> int:

@@ -10,6 +10,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from translation_tools.syntax import HEADING, OUTDATED_MARKER, SETEXT_UNDERLINE, UPDATE_TAG, clean
+
+__all__ = ["OUTDATED_MARKER", "Block", "CodeBlock", "Document", "Segment", "Stats"]
+
 BLOCK_KINDS = frozenset(
     {
         "front_matter",
@@ -20,6 +24,8 @@ BLOCK_KINDS = frozenset(
         "toc",
         "contributors",
         "marker",
+        "note",
+        "removed",
         "comment",
         "blank",
         "other",
@@ -30,9 +36,10 @@ TRANSLATED = "translated"
 UNTRANSLATED = "untranslated"
 OUTDATED = "outdated"
 
-# The exact line `scaffold --update` writes; the parser accepts any comment
-# starting with "outdated" (case and spacing free).
-OUTDATED_MARKER = "<!-- outdated: the English above changed; review the translation, then delete this line -->"
+# Block kinds besides segments: ``marker`` is a part/review/outdated marker, ``note`` a comment
+# in Vietnamese (a translator's note), ``removed`` a translation whose English vanished in an
+# update, ``comment`` any other comment that holds nothing to translate (commented-out code,
+# math, an image without a caption, an empty comment).
 
 
 @dataclass(slots=True)
@@ -85,13 +92,19 @@ class Segment(Block):
 
     @property
     def english(self) -> str:
+        """The English Markdown; several English comments in a row are joined by a blank line."""
         # Computed on first use: ``status`` never needs it, and it costs a third of parsing.
         if self._english is None:
             count = self.english_end - self.english_start + 1
             offset = self.english_start - self.start
             lines = self.text.split("\n")[offset : offset + count]
-            self._english = comment_body(lines)
+            self._english = "\n\n".join(comment_body(part) for part in split_comments(lines))
         return self._english
+
+    @property
+    def english_lines(self) -> tuple[int, int]:
+        """0-based offsets, in ``text``'s lines, of the first and last line of the English comments."""
+        return self.english_start - self.start, self.english_end - self.start
 
     @property
     def role(self) -> str:
@@ -108,10 +121,28 @@ class Segment(Block):
         return self.state == UNTRANSLATED
 
 
+def split_comments(lines: list[str]) -> list[list[str]]:
+    """Lines holding one or more comments (and blank lines between them), one list per comment."""
+    parts: list[list[str]] = []
+    current: list[str] | None = None
+    for line in lines:
+        if current is None:
+            if not line.strip():
+                continue
+            current = []
+        current.append(line)
+        if "-->" in line and (len(current) > 1 or "-->" in line.split("<!--", 1)[-1]):
+            parts.append(current)
+            current = None
+    if current:
+        parts.append(current)
+    return parts
+
+
 def comment_body(lines: list[str]) -> str:
     """The text between ``<!--`` and ``-->`` in ``lines``, dedented, blank edges dropped."""
     lines = [line.rstrip("\r") for line in lines]
-    lines[0] = lines[0].split("<!--", 1)[1]
+    lines[0] = UPDATE_TAG.sub("<!--", lines[0], count=1).split("<!--", 1)[1]
     lines[-1] = lines[-1].split("-->", 1)[0]
     lines = [line.rstrip() for line in lines]
     while lines and not lines[0]:
@@ -121,6 +152,19 @@ def comment_body(lines: list[str]) -> str:
     indents = [len(line) - len(line.lstrip()) for line in lines if line]
     cut = min(indents) if indents else 0
     return "\n".join(line[cut:] for line in lines)
+
+
+def heading_text(markdown: str) -> str | None:
+    """The title when ``markdown`` opens with a heading: ``# Title`` or ``Title`` over ``===``/``---``."""
+    lines = [clean(line).strip() for line in markdown.strip().split("\n")]
+    if not lines or not lines[0]:
+        return None
+    atx = HEADING.match(lines[0])
+    if atx:
+        return atx.group(2).strip() or None
+    if len(lines) > 1 and SETEXT_UNDERLINE.fullmatch(lines[1]) and not lines[0].startswith(("<", "!", "|", "*", "-")):
+        return lines[0]
+    return None
 
 
 @dataclass(slots=True)
@@ -211,15 +255,19 @@ class Document:
 
     @property
     def title(self) -> str | None:
-        """Front matter ``title``, else the first heading (translated when possible)."""
+        """Front matter ``title``, else the first heading, ATX or setext (translated when possible)."""
         if isinstance(self.front_matter.get("title"), str):
             return self.front_matter["title"]
         for block in self.blocks:
-            if isinstance(block, Segment) and block.english.startswith("#"):
-                text = block.translation if block.state != UNTRANSLATED else block.english
-                return text.split("\n")[0].lstrip("#").strip()
-            if block.kind == "other" and block.text.startswith("#"):
-                return block.text.split("\n")[0].lstrip("#").strip()
+            if isinstance(block, Segment):
+                found = heading_text(block.english)
+                if found is not None:
+                    translated = heading_text(block.translation) if block.state != UNTRANSLATED else None
+                    return translated or found
+            elif block.kind == "other":
+                found = heading_text(block.text)
+                if found is not None:
+                    return found
         return None
 
     def as_dict(self) -> dict[str, Any]:

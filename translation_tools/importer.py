@@ -8,16 +8,16 @@ shortcode or HTML tag) stop before any file is written.
 
 from __future__ import annotations
 
+import filecmp
 import html
 import os
 import re
-import shutil
 import sys
 from dataclasses import dataclass, field
 
 from translation_tools.parse import FormatError, parse
 from translation_tools.syntax import CODE_SPAN, FENCE, MATH
-from translation_tools.write import write_file_atomic
+from translation_tools.write import check_output, write_file_atomic
 
 REMOTE_TITLE = "remote image"  # link title marking a figure whose image stays on another host
 METADATA_KEYS = ("title", "subtitle", "date", "author", "tags", "categories", "keywords", "description", "draft")
@@ -469,6 +469,11 @@ def _report_empty_headings(post: _Post, page: str) -> None:
         )
 
 
+def _same_file(source: str, target: str) -> bool:
+    """An image already copied by an earlier import: nothing to replace."""
+    return os.path.isfile(target) and filecmp.cmp(source, target, shallow=False)
+
+
 def _note_line(note: str) -> int:
     match = re.match(r"[^:]*:(\d+):", note)
     return int(match.group(1)) if match else 0
@@ -480,18 +485,24 @@ def run(args) -> int:
             text = handle.read()
     except FileNotFoundError:
         raise FormatError(args.post, 1, "no such file: check the path") from None
+    except IsADirectoryError:
+        raise FormatError(args.post, 1, "is a folder: pass the post's Markdown file") from None
     except UnicodeDecodeError:
         raise FormatError(args.post, 1, "not valid UTF-8: re-save the post as UTF-8") from None
     if args.images and not os.path.isdir(args.images):
         raise FormatError(args.images, 1, "--images must be a folder of local image copies")
+    if args.output:
+        check_output(args.output, args.force)
     result = import_post(text, args.post, args.images, args.output)
+    copies = [(source, target) for source, target in result.images if args.output and not _same_file(source, target)]
+    for _, target in copies:
+        check_output(target, args.force, make_folders=True)  # the book's img folder may be new
     for note in sorted(result.notes, key=_note_line):
         print(note, file=sys.stderr)
     if args.output:
-        for source, target in result.images:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            shutil.copyfile(source, target + ".part")
-            os.replace(target + ".part", target)
+        for source, target in copies:
+            with open(source, "rb") as image:
+                write_file_atomic(target, image.read())
         write_file_atomic(args.output, result.text)
         print(f"{args.output}: imported ({len(result.notes)} note(s))", file=sys.stderr)
     else:

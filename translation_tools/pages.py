@@ -1,4 +1,4 @@
-"""Turn the paths given on a command line into the Markdown pages they name."""
+"""Turn the paths given on a command line into the Markdown pages they name, and find the book's files."""
 
 from __future__ import annotations
 
@@ -7,20 +7,35 @@ import os
 from translation_tools.document import Document
 from translation_tools.parse import FormatError, parse_file
 
+MKDOCS_CONFIGS = ("mkdocs.yml", "mkdocs.yaml")
+
 
 def page_paths(paths: list[str]) -> list[str]:
-    """Files as given, folders scanned recursively for ``*.md``, in a stable order."""
-    found: list[str] = []
+    """Files as given, folders scanned recursively for ``*.md``, each page once, in a stable order.
+
+    A missing path or a folder without pages is a ``FormatError``: a typo must not pass for an empty book.
+    """
+    found: dict[str, str] = {}  # real path -> path as shown, first mention wins
     for path in paths:
         if os.path.isdir(path):
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend(_display(os.path.join(root, name)) for name in sorted(files) if name.endswith(".md"))
+            here = _pages_under(path)
+            if not here:
+                raise FormatError(path, 1, "no Markdown pages here: pass a folder holding .md pages, or a page")
         elif os.path.exists(path):
-            found.append(_display(path))
+            here = [path]
         else:
             raise FormatError(path, 1, "no such file or folder: check the path")
-    return found
+        for page in here:
+            found.setdefault(os.path.realpath(page), _display(page))
+    return list(found.values())
+
+
+def _pages_under(folder: str) -> list[str]:
+    pages: list[str] = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        pages.extend(os.path.join(root, name) for name in sorted(files) if name.endswith(".md"))
+    return pages
 
 
 def load_pages(paths: list[str]) -> list[Document]:
@@ -30,6 +45,67 @@ def load_pages(paths: list[str]) -> list[Document]:
 def chapter_of(path: str) -> str:
     """The folder a page lives in: the unit ``status`` totals by."""
     return os.path.dirname(path).replace(os.sep, "/") or "."
+
+
+def book_file(paths: list[str], *names: str) -> str | None:
+    """The first of ``names`` (``glossary.yml``, ``references.bib``, ...) belonging to the book of ``paths``.
+
+    The book is the nearest ``mkdocs.yml`` above a path, and its files sit in its ``docs_dir``;
+    with no ``mkdocs.yml`` above, the nearest folder above holding one of ``names`` is used.
+    """
+    for path in paths:
+        found = _book_file_of(path, names)
+        if found:
+            return found
+    return None
+
+
+def _book_file_of(path: str, names: tuple[str, ...]) -> str | None:
+    folder = os.path.abspath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
+    nearest = None
+    while True:
+        config = next((c for c in (os.path.join(folder, n) for n in MKDOCS_CONFIGS) if os.path.isfile(c)), None)
+        if config:
+            return _first_file(docs_dir(config), names)
+        nearest = nearest or _first_file(folder, names)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return nearest
+        folder = parent
+
+
+def docs_dir(config: str) -> str:
+    """The ``docs_dir`` of a MkDocs config (default ``docs``), relative to the config's folder."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """Safe YAML that reads ``!!python/name:`` and ``!ENV`` tags as nothing: only docs_dir matters."""
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        with open(config, encoding="utf-8") as handle:
+            data = yaml.load(handle, Loader=Loader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise FormatError(config, mark.line + 1 if mark else 1, "invalid YAML: fix the MkDocs config") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise FormatError(config, 1, f"cannot read the MkDocs config ({error})") from None
+    value = data.get("docs_dir", "docs") if isinstance(data, dict) else "docs"
+    if not isinstance(value, str):
+        raise FormatError(config, 1, "docs_dir must be a folder name, e.g. 'docs_dir: docs'")
+    return os.path.join(os.path.dirname(config), value)
+
+
+def _first_file(folder: str, names: tuple[str, ...]) -> str | None:
+    for name in names:
+        candidate = os.path.join(folder, name)
+        if os.path.isfile(candidate):
+            return _display(os.path.relpath(candidate) if _inside_cwd(candidate) else candidate)
+    return None
+
+
+def _inside_cwd(path: str) -> bool:
+    return not os.path.relpath(path).startswith("..")
 
 
 def _display(path: str) -> str:

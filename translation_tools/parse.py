@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 
 from translation_tools.document import (
     OUTDATED,
@@ -23,29 +22,41 @@ from translation_tools.document import (
     Document,
     FrontMatterBlock,
     Segment,
+    comment_body,
 )
-from translation_tools.syntax import CODE_SPAN, FENCE
+from translation_tools.syntax import (
+    CODE_SPAN,
+    CONTRIBUTORS_TITLE,
+    DIRECTIVE_LINE,
+    FENCE,
+    HEADING_START,
+    IMAGE,
+    MARKER_TEXT,
+    NAME_BULLET,
+    OUTDATED_COMMENT,
+    PLACEHOLDER,
+    REMOVED,
+    TAB_BEGIN,
+    TAB_END,
+    UPDATE_TAG,
+    clean,
+    is_vietnamese,
+)
 
-CONTRIBUTORS_TITLE = "Những người thực hiện"
+__all__ = ["CONTRIBUTORS_TITLE", "FormatError", "parse", "parse_file"]
 
-# Characters str.splitlines() treats as line ends besides \n and \r\n.
-_OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # (and a lone \r)
+# Characters str.splitlines() treats as line ends besides \n, \r\n and \r: kept inside lines.
+_OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+$")
 _SIMPLE_YAML = re.compile(r"([A-Za-z_][\w-]*):[ \t]+([A-Za-z][\w@./+-]*)[ \t]*")
 _YAML_WORDS = frozenset(["y", "yes", "n", "no", "true", "false", "on", "off", "null"])
-_LABEL = re.compile(r":[a-z_]+:(`[^`]*`)?\s*")  # :label:`x`, :width:`400px`, :begin_tab:`pytorch`, :end_tab:
-_OUTDATED = re.compile(r"<!--\s*outdated\b.*-->\s*", re.IGNORECASE)
-_MARKER_TEXT = re.compile(
-    r"(=+.*=+|-{3,}.*-{3,}|phần\s+\d+.*|(bắt đầu|kết thúc)\s+(dịch|review|hiệu đính)\b.*)",
-    re.IGNORECASE,
-)
-_MARKER_FIRST = "=-PpBbKk"
+_MARKER_FIRST = "=-PpBbKkRr"
 _BREAK_FIRST = "<`~$:#"
-_PLACEHOLDER = re.compile(r"\*\s*dịch\b[^*\n]*\*", re.IGNORECASE)
 _LINK_TARGET = re.compile(r"\]\([^)\n]*\)")
 _WORD = re.compile(r"\w")
-_BULLET = re.compile(r"\s*[*+-](?!\*)(\s*)(.*)")
 _SPACES = re.compile(r"\s+")
-_HEADING = re.compile(r"(#{1,6})(\s|$)")
+_LINK_OR_HTML = re.compile(r"\[[^\]]*\]\(|<[A-Za-z/!]")
+_EMPHASIS_NOTE = re.compile(r"\*[^*\s][^*]*\*")  # *Lần cập nhật gần nhất: …*, an italic line
 
 
 class FormatError(ValueError):
@@ -62,15 +73,10 @@ class FormatError(ValueError):
 
 
 def split_lines(text: str) -> list[str]:
-    """Split on ``\\n`` only, keeping each line's ending (``\\r\\n`` stays whole)."""
-    if not any(char in text for char in _OTHER_BREAKS) and ("\r" not in text or text.count("\r") == text.count("\r\n")):
+    """Split at ``\\n``, ``\\r\\n`` and a lone ``\\r`` (old Mac files), keeping each line's ending."""
+    if not any(char in text for char in _OTHER_BREAKS):
         return text.splitlines(True)  # same result, done in C, when no other line break occurs
-    lines = text.split("\n")
-    last = lines.pop()
-    lines = [line + "\n" for line in lines]
-    if last:
-        lines.append(last)
-    return lines
+    return _LINE.findall(text)
 
 
 def simple_yaml(lines: list[str]) -> dict | None:
@@ -94,25 +100,63 @@ def simple_yaml(lines: list[str]) -> dict | None:
 
 
 def normalize_name(raw: str) -> str:
-    """NFC and single spaces: the form names are compared and printed in."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", raw)).strip()
+    """NFC, no zero-width characters, single spaces: the form names are compared and printed in."""
+    return _SPACES.sub(" ", clean(raw)).strip()
 
 
 def placeholder_only(slot: str) -> bool:
-    """True when a slot says nothing but ``*dịch … *`` (plus Markdown syntax)."""
+    """True when a slot says nothing but a ``*dịch … trên*`` placeholder (plus Markdown syntax)."""
     if not slot:
         return True
     if "*" not in slot and "](" not in slot:
         return _WORD.search(slot) is None
-    text = _PLACEHOLDER.sub("", unicodedata.normalize("NFC", slot))
+    text = PLACEHOLDER.sub("", clean(slot))
     text = _LINK_TARGET.sub("]", text)
     return _WORD.search(text) is None
 
 
 def has_placeholder(slot: str) -> bool:
-    """A ``*dịch … *`` placeholder outside inline code (a guide may quote one in backticks)."""
-    text = CODE_SPAN.sub("", unicodedata.normalize("NFC", slot))
-    return _PLACEHOLDER.search(text) is not None
+    """A ``*dịch … trên*`` placeholder outside inline code (a guide may quote one in backticks)."""
+    text = CODE_SPAN.sub("", clean(slot))
+    return PLACEHOLDER.search(text) is not None
+
+
+def is_outdated_marker(line: str) -> bool:
+    return OUTDATED_COMMENT.fullmatch(line.strip()) is not None
+
+
+def is_marker_text(text: str) -> bool:
+    """Part and review markers: ``===== Bắt đầu dịch Phần 3 =====``, ``Phần 2``, ``REVISE PHẦN 1``."""
+    return MARKER_TEXT.fullmatch(clean(text).strip()) is not None
+
+
+def comment_role(body: str) -> str:
+    """What a comment holds: ``english`` (to translate), ``code``, ``math``, ``image``, ``vietnamese`` or ``empty``."""
+    text = body.strip()
+    if not text:
+        return "empty"
+    if text.startswith(("```", "~~~")):
+        return "code"
+    if text.startswith("$$") and text.endswith("$$"):
+        return "math"
+    lines = [line for line in text.split("\n") if not DIRECTIVE_LINE.fullmatch(line.strip())]
+    image = IMAGE.match("\n".join(lines).strip()) if lines else None
+    if image and not image.group("caption").strip():
+        return "image"
+    if is_vietnamese(text):
+        return "vietnamese"
+    return "english"
+
+
+def is_name_bullet(line: str) -> re.Match[str] | None:
+    """``* Full Name`` (or ``*Name``): a contributor; italic notes, links, HTML and rules are not."""
+    stripped = line.strip()
+    if _EMPHASIS_NOTE.fullmatch(stripped) or _LINK_OR_HTML.search(stripped):
+        return None
+    match = NAME_BULLET.fullmatch(stripped)
+    if match is None or not match.group(2).strip() or set(match.group(2)) <= set("-*_ "):
+        return None
+    return match
 
 
 def parse_file(path: str | os.PathLike[str], display: str | None = None) -> Document:
@@ -194,7 +238,7 @@ class _Scanner:
                 i = self.fence(i)
             elif line.startswith("$$"):
                 i = self.math(i)
-            elif line[0] == ":" and _LABEL.fullmatch(line):
+            elif line[0] == ":" and DIRECTIVE_LINE.fullmatch(line):
                 self.add(Block("label", i + 1, i + 1, self.raw[i]))
                 i += 1
             elif line[0] == "#" and self.contributors_heading(i):
@@ -232,7 +276,7 @@ class _Scanner:
         if first == "$":
             return line.startswith("$$")
         if first == ":":
-            return _LABEL.fullmatch(line) is not None
+            return DIRECTIVE_LINE.fullmatch(line) is not None
         if first == "#":
             return self.contributors_heading(i)
         return False
@@ -247,8 +291,7 @@ class _Scanner:
         line = self.stripped[i]
         if not (line.startswith(("## ", "### "))):
             return False
-        title = unicodedata.normalize("NFC", line.lstrip("#")).strip()
-        return _SPACES.sub(" ", title) == CONTRIBUTORS_TITLE
+        return normalize_name(line.lstrip("#")) == CONTRIBUTORS_TITLE
 
     # --- block readers: each returns the index after its block ---------------
 
@@ -295,66 +338,91 @@ class _Scanner:
                 return j
         raise self.error(i, "unterminated comment: add '-->' on its own line after the English text")
 
-    def comment(self, i: int) -> int:
+    def comment_kind(self, i: int, j: int) -> str:
+        """What the comment on lines i..j is: ``english``, ``math``, ``marker``, ``note``, ``removed`` or ``comment``."""
         stripped = self.stripped
-        j = self.comment_end(i)
-        if stripped[i] == "<!--" and j > i + 1:
-            first = stripped[i + 1]
-            if first and first[0] not in _MARKER_FIRST:
-                return self.segment(i, j)  # the usual shape: English from the next line on
-        if j == i:
-            line = stripped[i]
-            is_marker = _OUTDATED.fullmatch(line) or self.is_marker(line[4:].split("-->")[0])
-            self.add(Block("marker" if is_marker else "comment", i + 1, i + 1, self.raw[i]))
-            return i + 1
-        if j - i <= 2:  # a short comment may be empty or a part marker rather than English
-            pieces = [stripped[i][4:], *stripped[i + 1 : j], stripped[j].split("-->")[0]]
+        if j == i and is_outdated_marker(stripped[i]):
+            return "marker"
+        if REMOVED.match(stripped[i]):
+            return "removed"
+        if j - i <= 2:  # a short comment may be a part marker rather than English
+            pieces = [stripped[i][4:], *stripped[i + 1 : j]]
+            if j > i:
+                pieces.append(stripped[j].split("-->")[0])
+            else:
+                pieces[0] = pieces[0].split("-->")[0]
             pieces = [piece.strip() for piece in pieces if piece.strip()]
-            if not pieces:
-                self.add(Block("comment", i + 1, j + 1, self.text(i, j)))
-                return j + 1
-            if all(piece[0] in _MARKER_FIRST and self.is_marker(piece) for piece in pieces):
-                self.add(Block("marker", i + 1, j + 1, self.text(i, j)))
-                return j + 1
-        if stripped[i][4:].lstrip()[:8].lower() == "removed:":
-            # A translation whose English vanished in an update (see scaffold.py): kept, not a segment.
-            self.add(Block("comment", i + 1, j + 1, self.text(i, j)))
-            return j + 1
-        return self.segment(i, j)
+            if pieces and all(piece[0] in _MARKER_FIRST and is_marker_text(piece) for piece in pieces):
+                return "marker"
+        body = comment_body([line.rstrip("\r\n") for line in self.raw[i : j + 1]])
+        if j == i:  # a one-line comment (<!--more-->, a note) is never English to translate
+            return "note" if is_vietnamese(body) else "comment"
+        if body.isascii() and body and body[0] not in "`~$!" and "![" not in body:
+            return "english"  # the usual case, decided without a closer look
+        role = comment_role(body)
+        if role == "vietnamese":
+            return "note"
+        if role == "english" or role == "math":
+            return role
+        return "comment"
 
-    def is_marker(self, text: str) -> bool:
-        return _MARKER_TEXT.fullmatch(unicodedata.normalize("NFC", text.strip())) is not None
+    def comment(self, i: int) -> int:
+        j = self.comment_end(i)
+        kind = self.comment_kind(i, j)
+        if kind == "english" and self.superseded(j + 1):
+            kind = "comment"
+        if kind == "english" or (kind == "math" and self.math_follows(j + 1)):
+            return self.segment(i, j)
+        self.add(Block("comment" if kind == "math" else kind, i + 1, j + 1, self.text(i, j)))
+        return j + 1
+
+    def superseded(self, k: int) -> bool:
+        """An ``<!-- UPDATE`` comment follows (after blank lines): this English is the old version."""
+        n = len(self.raw)
+        while k < n and not self.stripped[k]:
+            k += 1
+        return k < n and UPDATE_TAG.match(self.stripped[k]) is not None
+
+    def math_follows(self, k: int) -> bool:
+        """A display math block starts at line k, after blank lines: a translated formula."""
+        n = len(self.raw)
+        while k < n and not self.stripped[k]:
+            k += 1
+        return k < n and self.stripped[k].startswith("$$")
 
     def segment(self, i: int, j: int) -> int:
-        """English comment on lines i..j, then blank lines, outdated markers and the slot."""
+        """English comment(s) on lines i..j, then blank lines, notes, outdated markers and the slot."""
         raw = self.raw
         stripped = self.stripped
         n = len(raw)
-        end = j  # last line of the segment so far
+        english_end = end = j  # last line of the English, and of the segment so far
         outdated_line = None
         k = j + 1
         while k < n:
             line = stripped[k]
             if not line:
                 k += 1
-            elif line.startswith("<!--") and _OUTDATED.fullmatch(line):
+            elif is_outdated_marker(line):
                 outdated_line = k + 1
                 end = k
                 k += 1
+            elif line.startswith("<!--"):
+                close = self.comment_end(k)
+                kind = self.comment_kind(k, close)
+                if kind == "note":  # a translator's note between the English and its slot
+                    end = k = close
+                    k += 1
+                elif kind == "english" and outdated_line is None and self.caption_then_table(i, k, close):
+                    english_end = end = k = close  # a table caption and its table: one translation after both
+                    k += 1
+                else:
+                    break
             else:
                 break
         first = k
-        breaks = self.breaks_prose
-        while k < n:
-            line = stripped[k]
-            if not line or (line[0] in _BREAK_FIRST and breaks(k)):
-                break
-            k += 1
+        k = self.slot_end(first)
         if k > first:
-            if k == first + 1:
-                translation = raw[first].rstrip("\r\n")
-            else:
-                translation = "\n".join([line.rstrip("\r\n") for line in raw[first:k]])
+            translation = "\n".join([line.rstrip("\r\n") for line in raw[first:k]])
             end = k - 1
             slot_start = first + 1
             slot_end = k
@@ -372,10 +440,59 @@ class _Scanner:
         text = "".join(raw[i : end + 1])
         self.blocks.append(
             Segment(
-                "segment", i + 1, end + 1, text, translation, state, i + 1, j + 1, slot_start, slot_end, outdated_line
+                "segment",
+                i + 1,
+                end + 1,
+                text,
+                translation,
+                state,
+                i + 1,
+                english_end + 1,
+                slot_start,
+                slot_end,
+                outdated_line,
             )
         )
         return end + 1
+
+    def caption_then_table(self, caption: int, table: int, close: int) -> bool:
+        """d2lbook writes a table's caption as a ``:Caption`` line above it; real pages comment them apart."""
+        first = comment_body(
+            [self.raw[caption].rstrip("\r\n"), *[line.rstrip("\r\n") for line in self.raw[caption + 1 : table]]]
+        )
+        second = comment_body([line.rstrip("\r\n") for line in self.raw[table : close + 1]])
+        return first.startswith(":") and not DIRECTIVE_LINE.fullmatch(first) and second.startswith("|")
+
+    def slot_end(self, first: int) -> int:
+        """Index after the slot starting at ``first``: prose paragraphs, a formula or a tab block."""
+        stripped = self.stripped
+        n = len(self.raw)
+        if first >= n:
+            return first
+        line = stripped[first]
+        if line.startswith("$$"):  # a translated formula
+            return self.math_end(first) + 1
+        if line.startswith(":begin_tab:") and TAB_BEGIN.fullmatch(line):
+            for k in range(first + 1, n):
+                if TAB_END.fullmatch(stripped[k]):
+                    return k + 1
+            return first
+        k = first
+        breaks = self.breaks_prose
+        while True:
+            start = k
+            while k < n and not (not stripped[k] or (stripped[k][0] in _BREAK_FIRST and breaks(k))):
+                k += 1
+            if k == start:
+                return k
+            # A translation may have several paragraphs: prose after blank lines, before the next
+            # comment, fence, formula, label or heading, still belongs to this slot.
+            after = k
+            while after < n and not stripped[after]:
+                after += 1
+            if after == k or after >= n or breaks(after) or HEADING_START.match(stripped[after]):
+                return k
+            k = after
 
     def fence(self, i: int) -> int:
         match = self.fence_at(i)
@@ -398,19 +515,21 @@ class _Scanner:
         self.add(CodeBlock(kind, i + 1, j + 1, self.text(i, j), info, body))
         return j + 1
 
-    def math(self, i: int) -> int:
+    def math_end(self, i: int) -> int:
+        """Index of the line closing the display math opened on line ``i``."""
         line = self.stripped[i]
         if len(line) >= 4 and line.endswith("$$"):
-            j = i
-        else:
-            n = len(self.raw)
-            for j in range(i + 1, n):
-                if self.stripped[j].endswith("$$"):
-                    break
-                if not self.stripped[j]:
-                    raise self.error(i, "unterminated display math: close it with '$$' before the blank line")
-            else:
-                raise self.error(i, "unterminated display math: close it with '$$'")
+            return i
+        n = len(self.raw)
+        for j in range(i + 1, n):
+            if self.stripped[j].endswith("$$"):
+                return j
+            if not self.stripped[j]:
+                raise self.error(i, "unterminated display math: close it with '$$' before the blank line")
+        raise self.error(i, "unterminated display math: close it with '$$'")
+
+    def math(self, i: int) -> int:
+        j = self.math_end(i)
         self.add(Block("math", i + 1, j + 1, self.text(i, j)))
         return j + 1
 
@@ -428,10 +547,10 @@ class _Scanner:
                 j = self.fence(j)
                 self.blocks.pop()  # the fence stays inside this section
                 continue
-            heading = _HEADING.match(line)
+            heading = HEADING_START.match(line)
             if heading and len(heading.group(1)) <= level:
                 break
-            bullet = _BULLET.fullmatch(line) if line else None
+            bullet = is_name_bullet(line) if line else None
             if bullet:
                 name = normalize_name(bullet.group(2))
                 if name:

@@ -1,25 +1,20 @@
 """``scaffold``: an English page becomes a bilingual skeleton; ``--update`` merges a new English version.
 
-The update never loses a translated paragraph: unchanged English keeps its
-translation, changed English keeps it under an outdated marker, and a
-translation whose English disappeared is kept in a ``<!-- removed: … -->`` comment.
+The update itself lives in ``update.py``: it edits the page in place and never loses a
+translated line.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 from dataclasses import dataclass, field
 
-from translation_tools.document import OUTDATED_MARKER, UNTRANSLATED, Document, Segment
+from translation_tools.document import Document
 from translation_tools.parse import FormatError, parse, parse_file
-from translation_tools.write import write_file_atomic
+from translation_tools.syntax import CAPTION_PLACEHOLDER, HEADING_PLACEHOLDER, PARAGRAPH_PLACEHOLDER
+from translation_tools.write import render_segment, write_file_atomic
 
-PLACEHOLDER = "*dịch đoạn phía trên*"
-HEADING_PLACEHOLDER = "*dịch tiêu đề phía trên*"
-CAPTION_PLACEHOLDER = "*dịch chú thích ảnh phía trên*"
-REMOVED_NOTE = "removed: the English of this translation is gone from the new version; reuse it or delete this comment"
 CONTRIBUTORS_SECTION = """## Những người thực hiện
 Bản dịch trong trang này được thực hiện bởi:
 <!--
@@ -28,7 +23,6 @@ Hướng dẫn: mỗi dòng một tên, bắt đầu bằng `* ` (dấu sao và 
 
 """
 SOURCE_KEY = "source_revision"
-SIMILAR_ENOUGH = 0.5  # difflib ratio above which a changed paragraph keeps its (outdated) translation
 
 
 @dataclass(slots=True)
@@ -63,7 +57,7 @@ def english_items(doc: Document) -> list[Item]:
                     continue
                 first, last = token.map
                 chunk = "\n".join(lines[first:last]).strip("\n")
-                kind = "raw" if token.type in ("hr", "html_block") else "prose"
+                kind = "raw" if token.type in ("hr", "html_block") or _captionless_image(chunk) else "prose"
                 if "-->" in chunk and kind == "prose":
                     line = block.start + first
                     raise FormatError(
@@ -78,6 +72,13 @@ def english_items(doc: Document) -> list[Item]:
     return items
 
 
+def _captionless_image(chunk: str) -> bool:
+    """An image with no caption has nothing to translate (the parser agrees: see ``comment_role``)."""
+    from translation_tools.parse import comment_role
+
+    return comment_role(chunk) == "image"
+
+
 def placeholder_for(english: str) -> str:
     heading = re.match(r"(#{1,6})\s", english)
     if heading:
@@ -85,12 +86,7 @@ def placeholder_for(english: str) -> str:
     image = re.fullmatch(r"!\[[^\]]*\]\(([^)]*)\)", english.strip())
     if image:
         return f"![{CAPTION_PLACEHOLDER}]({image.group(1)})"
-    return PLACEHOLDER
-
-
-def render_segment(english: str, slot: str, outdated: bool = False) -> str:
-    marker = OUTDATED_MARKER + "\n" if outdated else ""
-    return f"<!--\n{english}\n-->\n{marker}\n{slot}"
+    return PARAGRAPH_PLACEHOLDER
 
 
 def render_page(front_matter: str, pieces: list[str], contributors: str) -> str:
@@ -130,84 +126,11 @@ def scaffold(english: Document, revision: str | None = None) -> str:
     return render_page(with_source_revision(front_matter_text(english), revision), pieces, CONTRIBUTORS_SECTION)
 
 
-@dataclass(slots=True)
-class UpdateReport:
-    kept: int = 0
-    outdated: int = 0
-    new: int = 0
-    removed: list[Segment] = field(default_factory=list)
-
-
-def _key(text: str) -> str:
-    return " ".join(text.split())
-
-
-def update(existing: Document, english: Document, revision: str | None = None) -> tuple[str, UpdateReport]:
-    """Merge a new English version into a bilingual page."""
-    old = existing.segments()
-    used = [False] * len(old)
-    by_key: dict[str, list[int]] = {}
-    for index, seg in enumerate(old):
-        by_key.setdefault(_key(seg.english), []).append(index)
-    items = english_items(english)
-    matches: dict[int, tuple[int, bool]] = {}  # item index -> (old index, changed?)
-    for position, item in enumerate(items):
-        if item.kind != "prose":
-            continue
-        for index in by_key.get(_key(item.text), []):
-            if not used[index]:
-                used[index] = True
-                matches[position] = (index, False)
-                break
-    for position, item in enumerate(items):
-        if item.kind != "prose" or position in matches:
-            continue
-        best, best_ratio = None, SIMILAR_ENOUGH
-        for index, seg in enumerate(old):
-            if used[index] or seg.state == UNTRANSLATED:
-                continue
-            matcher = difflib.SequenceMatcher(None, _key(seg.english), _key(item.text), autojunk=False)
-            if matcher.quick_ratio() > best_ratio and matcher.ratio() > best_ratio:
-                best, best_ratio = index, matcher.ratio()
-        if best is not None:
-            used[best] = True
-            matches[position] = (best, True)
-
-    report = UpdateReport()
-    pieces = []
-    for position, item in enumerate(items):
-        if item.kind == "raw":
-            pieces.append("\n".join([item.text, *item.labels]))
-            continue
-        if position in matches:
-            seg = old[matches[position][0]]
-            changed = matches[position][1] or seg.state == "outdated"
-            slot = seg.translation.replace("\r\n", "\n")
-            if seg.state == UNTRANSLATED:
-                slot, changed = placeholder_for(item.text), False
-                report.new += 1
-            elif changed:
-                report.outdated += 1
-            else:
-                report.kept += 1
-            text = render_segment(item.text, slot, outdated=changed)
-        else:
-            report.new += 1
-            text = render_segment(item.text, placeholder_for(item.text))
-        pieces.append("\n".join([text, *item.labels]))
-    for index, seg in enumerate(old):
-        if not used[index] and seg.state != UNTRANSLATED:
-            report.removed.append(seg)
-            pieces.append(f"<!-- {REMOVED_NOTE}\n{seg.translation}\n-->")
-    for block in existing.blocks:  # earlier removed translations stay until someone deletes them
-        if block.kind == "comment" and block.text.lstrip().startswith("<!-- removed:"):
-            pieces.append(block.text.rstrip("\r\n"))
-    contributors = next((b.text for b in existing.blocks if b.kind == "contributors"), CONTRIBUTORS_SECTION)
-    front = with_source_revision(front_matter_text(existing) or front_matter_text(english), revision)
-    return render_page(front, pieces, contributors.replace("\r\n", "\n")), report
-
-
 def run(args) -> int:
+    import os
+
+    from translation_tools.write import check_output
+
     if args.update:
         if len(args.files) != 2:
             print("scaffold --update needs EXISTING NEW_ENGLISH.md", file=sys.stderr)
@@ -215,19 +138,34 @@ def run(args) -> int:
         existing_path, english_path = args.files
         existing = parse_file(existing_path)
         english = parse_file(english_path)
+        swap = "swap the arguments: PAGE first, then the new English"
+        if english.segments():
+            raise FormatError(
+                english_path,
+                english.segments()[0].start,
+                f"this file has English comments, so it is a bilingual page, not the new English: {swap}",
+            )
+        if not existing.segments():
+            raise FormatError(
+                existing_path, 1, f"this page has no English comments, so it is not a bilingual page: {swap}"
+            )
+        target = args.output or existing_path
+        check_output(target, args.force or os.path.realpath(target) == os.path.realpath(existing_path))
+        from translation_tools.update import update
+
         text, report = update(existing, english, args.source_rev)
-        parse(text, path=args.output or existing_path)  # never write something we could not read back
-        write_file_atomic(args.output or existing_path, text)
+        parse(text, path=target)  # never write something we could not read back
+        write_file_atomic(target, text)
         for seg in report.removed:
             first = seg.english.split("\n")[0][:60]
             print(
                 f"{existing_path}:{seg.english_start}: removed: the English '{first}…' is gone; its translation "
-                "is kept in a 'removed:' comment near the end",
+                "is kept in a 'removed:' comment in its place",
                 file=sys.stderr,
             )
         print(
             f"{args.output or existing_path}: {report.kept} kept, {report.outdated} outdated, {report.new} new, "
-            f"{len(report.removed)} removed",
+            f"{report.moved} moved, {len(report.removed)} removed",
             file=sys.stderr,
         )
         return 0
@@ -235,6 +173,8 @@ def run(args) -> int:
         print("scaffold takes one ENGLISH.md (or EXISTING NEW_ENGLISH.md with --update)", file=sys.stderr)
         return 2
     english = parse_file(args.files[0])
+    if args.output:
+        check_output(args.output, args.force)
     text = scaffold(english, args.source_rev)
     if args.output:
         write_file_atomic(args.output, text)

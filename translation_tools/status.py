@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from translation_tools.document import Stats
 from translation_tools.pages import chapter_of, page_paths
-from translation_tools.parse import parse_file
+from translation_tools.parse import FormatError, parse_file
 
 
 @dataclass(slots=True)
@@ -33,6 +33,7 @@ class PageStatus:
 @dataclass(slots=True)
 class StatusReport:
     pages: list[PageStatus]
+    errors: list[FormatError] = field(default_factory=list)  # pages that could not be read or parsed
 
     @property
     def total(self) -> Stats:
@@ -57,14 +58,16 @@ class StatusReport:
                 for path, stats in self.chapters().items()
             ],
             "total": {**total.as_dict(), "percent": round(total.percent, 1), "no_source_pages": total.no_source},
+            "errors": [{"path": e.path, "line": e.line, "message": e.message} for e in self.errors],
         }
 
 
-def collect_status(paths: list[str], jobs: int = 1) -> StatusReport:
-    """Parse every page under ``paths``; raises ``FormatError`` on a malformed page.
+def collect_status(paths: list[str], jobs: int = 1, keep_going: bool = False) -> StatusReport:
+    """Parse every page under ``paths``; a malformed page raises ``FormatError``.
 
-    ``jobs=0`` means one forked worker per CPU for large books (the CLI does
-    this); library callers such as the site plugin stay in one process.
+    With ``keep_going`` (the CLI) a malformed page goes to ``errors`` and the others are still
+    counted. ``jobs=0`` means one forked worker per CPU for large books (the CLI does this);
+    library callers such as the site plugin stay in one process and stop at the first error.
     """
     pages = page_paths(paths)
     jobs = jobs or _cpu_count()
@@ -72,13 +75,25 @@ def collect_status(paths: list[str], jobs: int = 1) -> StatusReport:
         import multiprocessing
 
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return StatusReport(pool.map(page_status, pages, chunksize=max(1, len(pages) // (jobs * 4))))
-    return StatusReport([page_status(path) for path in pages])
+            results = pool.map(_page_or_error, pages, chunksize=max(1, len(pages) // (jobs * 4)))
+    else:
+        results = [_page_or_error(path) for path in pages]
+    errors = [result for result in results if isinstance(result, FormatError)]
+    if errors and not keep_going:
+        raise errors[0]
+    return StatusReport([result for result in results if isinstance(result, PageStatus)], errors)
 
 
 def page_status(path: str) -> PageStatus:
     doc = parse_file(path)
     return PageStatus(doc.path, doc.stats(), doc.contributors)
+
+
+def _page_or_error(path: str) -> PageStatus | FormatError:
+    try:
+        return page_status(path)
+    except FormatError as error:
+        return error
 
 
 PARALLEL_THRESHOLD = 200
