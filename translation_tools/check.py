@@ -103,6 +103,12 @@ def _check_segment(seg: Segment, glossary: Glossary | None, report) -> None:
     from translation_tools.mdtext import inline_parts
 
     _check_unsafe(seg.english, seg.english_start, report)
+    if "<!--" in seg.english:
+        report(
+            seg.english_start,
+            WARNING,
+            "this English comment holds another '<!--': a '-->' is probably missing before it; close the comment",
+        )
     if not seg.translation:
         report(
             seg.english_start,

@@ -376,6 +376,22 @@ class _Scanner:
         self.add(Block("comment" if kind == "math" else kind, i + 1, j + 1, self.text(i, j)))
         return j + 1
 
+    def prose_after_markers(self, k: int) -> bool:
+        """After blank lines and more markers, a translation (prose) follows, not another English comment."""
+        n = len(self.raw)
+        while k < n:
+            line = self.stripped[k]
+            if not line:
+                k += 1
+            elif line.startswith("<!--"):
+                close = self.comment_end(k)
+                if self.comment_kind(k, close) != "marker" or is_outdated_marker(line):
+                    return False
+                k = close + 1
+            else:
+                return not self.breaks_prose(k) and not HEADING_START.match(line)
+        return False
+
     def superseded(self, k: int) -> bool:
         """An ``<!-- UPDATE`` comment follows (after blank lines): this English is the old version."""
         n = len(self.raw)
@@ -414,6 +430,9 @@ class _Scanner:
                     k += 1
                 elif kind == "english" and outdated_line is None and self.caption_then_table(i, k, close):
                     english_end = end = k = close  # a table caption and its table: one translation after both
+                    k += 1
+                elif kind == "marker" and self.prose_after_markers(close + 1):
+                    end = k = close  # part markers between an English paragraph and its translation
                     k += 1
                 else:
                     break

@@ -78,7 +78,10 @@ def _units(doc: Document) -> list[_Unit]:
     units = []
     for index, block in enumerate(doc.blocks):
         if isinstance(block, Segment):
-            units.append(_Unit(index, "segment", block.english, pieces(block.english)))
+            english = block.english
+            # A commented formula is matched whole, as the new English's formula block is.
+            cut = [" ".join(english.split())] if english.startswith("$$") else pieces(english)
+            units.append(_Unit(index, "segment", english, cut))
         elif block.kind in _SHARED:
             text = block.text.strip()
             # A formula or code block the translators translated in place (\text{và}) is theirs.
