@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from translation_tools.parse import FormatError
+from translation_tools.syntax import FENCE
 
 _SEPARATOR = r"[\s\-‐‑–—]+"  # spaces, hyphens and dashes all join the words of a term
 _SEPARATOR_RUN = re.compile(_SEPARATOR)
@@ -223,7 +224,6 @@ def _yaml_terms(path: str, source: str) -> list[Term]:
 
 _DELIMITER_ROW = re.compile(r"\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*")
 _CELL_BORDER = re.compile(r"(?<!\\)\|")
-_FENCE = re.compile(r"\s{0,3}(```|~~~)")
 _LINK = re.compile(r"!?\[([^\]]*)\]\(\s*<?([^)>\s]*)>?(?:\s+\"[^\"]*\")?\s*\)")
 _EMPHASIS = re.compile(r"(\*{1,3}|(?<!\w)_{1,3})(?=\S)(.+?)(?<=\S)\1")
 _HTML_TAG = re.compile(r"<[^>]+>")
@@ -291,9 +291,9 @@ def _tables(lines: list[str]) -> Iterator[tuple[int, list[str], list[tuple[int, 
     index = 0
     while index < len(lines):
         text = lines[index].rstrip("\r")
-        opening = _FENCE.match(text)
-        if opening and (not fence or opening.group(1) == fence):
-            fence = "" if fence else opening.group(1)
+        opening = FENCE.match(text)
+        if opening and (not fence or opening.group(1)[0] == fence):
+            fence = "" if fence else opening.group(1)[0]
         follower = lines[index + 1].rstrip("\r") if index + 1 < len(lines) else ""
         if fence or "|" not in text or "|" not in follower or not _DELIMITER_ROW.fullmatch(follower):
             index += 1
