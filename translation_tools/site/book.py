@@ -10,11 +10,14 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from translation_tools.document import UNTRANSLATED, Block, CodeBlock, Document, Segment
+from translation_tools.document import UNTRANSLATED, Block, CodeBlock, Document, Segment, heading_text
+from translation_tools.site.sanitize import escape_title, plain_text
+from translation_tools.syntax import HEADING
 
 EDITIONS = ("vi", "en")
+# d2l-vn names its pages `rnn_vn.md` and lists them as `rnn` (or `rnn_vn`) in toc blocks.
+SOURCE_SUFFIX = "_vn"
 DIRECTIVE = re.compile(r":([a-z]+):`([^`]*)`")
-HEADING = re.compile(r"(#{1,6})\s+(.*?)\s*(\{[^}]*\})?\s*#*\s*$")
 FIGURE = re.compile(r"!\[(?P<caption>.*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)(?P<attrs>\{[^}]*\})?\s*$", re.DOTALL)
 NAMES = {
     "chapter": {"vi": "Chương", "en": "Chapter"},
@@ -80,23 +83,34 @@ def plain_title(markdown: str) -> str:
     match = HEADING.match(markdown.strip().split("\n")[0])
     text = match.group(2) if match else markdown.strip().split("\n")[0]
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    return re.sub(r"[*_`$]", "", text).strip()
+    return plain_text(re.sub(r"[*_`$]", "", text)).strip()
+
+
+def split_heading(markdown: str) -> tuple[int, str, str] | None:
+    """(level, title Markdown, the lines after the heading) when ``markdown`` opens with an
+    ATX (``# Title``) or setext (``Title`` over ``===``/``---``) heading, as the model reads it."""
+    lines = markdown.strip().split("\n")
+    if heading_text("\n".join(lines[:2])) is None:  # it reads no further than the underline
+        return None
+    atx = HEADING.match(lines[0].strip())
+    if atx and lines[0].startswith("#"):
+        return len(atx.group(1)), atx.group(2), "\n".join(lines[1:])
+    level = 1 if lines[1].strip().startswith("=") else 2
+    return level, lines[0].strip(), "\n".join(lines[2:])
 
 
 def heading_of(block: Block, edition: str) -> tuple[int, str] | None:
     """(level, Markdown text) when ``block`` is a heading in ``edition``."""
     if isinstance(block, Segment):
-        if not block.english.startswith("#"):
+        if split_heading(block.english) is None:
             return None
         source = block.english if edition == "en" or block.state == UNTRANSLATED else block.translation
-    elif block.kind == "other" and block.text.startswith("#"):
+    elif block.kind == "other":
         source = block.text
     else:
         return None
-    match = HEADING.match(source.strip().split("\n")[0])
-    if not match:
-        return None
-    return len(match.group(1)), match.group(2)
+    parts = split_heading(source)
+    return (parts[0], parts[1]) if parts else None
 
 
 def edition_text(block: Segment, edition: str) -> str:
@@ -109,8 +123,8 @@ class Book:
     """Pages in toc order with numbers, labels and the nav of each edition."""
 
     def __init__(self, documents: dict[str, PageInfo], report=None, drafts: bool = False) -> None:
-        """``report(message)``, when given, receives missing toc pages instead of an error
-        (for a book still being written); anything else wrong is always an error.
+        """``report(message)``, when given, receives missing toc pages and duplicate labels
+        instead of an error (the build goes on without them).
         Pages whose front matter says ``draft: true`` stay out of the toc tree unless ``drafts``."""
         self.pages = documents
         self.report = report
@@ -142,6 +156,8 @@ class Book:
                 if not name or name.startswith(":"):
                     continue
                 target = self.resolve(info.src_uri, name)
+                if target not in self.pages and name.endswith(SOURCE_SUFFIX):
+                    target = self.resolve(info.src_uri, name.removesuffix(SOURCE_SUFFIX))
                 if target not in self.pages:
                     error = BookError(
                         info.path, block.start + offset, f"toc entry '{name}' names no page: expected {target} in docs/"
@@ -267,11 +283,15 @@ class Book:
                 anchor = None if heading is not None and heading[0] == 1 else name
                 if name in self.labels:
                     first = self.labels[name]
-                    raise BookError(
+                    error = BookError(
                         info.path,
                         line,
                         f"duplicate label '{name}': already defined at {first.path}:{first.line}; rename one of them",
                     )
+                    if self.report is None:
+                        raise error
+                    self.report(str(error))  # references go to the first definition
+                    continue
                 self.labels[name] = Target(name, kind, number, info.src_uri, anchor, titles, info.path, line)
 
     # --- nav --------------------------------------------------------------------
@@ -281,13 +301,14 @@ class Book:
         if "index.md" not in self.pages:
             return []
         root = self.pages["index.md"]
-        nav: list = [{root.titles.get(edition) or "index": "index.md"}]
+        nav: list = [{escape_title(root.titles.get(edition) or "index"): "index.md"}]
         for child in root.children:
             nav.append(self._nav_item(child, edition))
         return nav
 
     def _nav_item(self, src_uri: str, edition: str):
         info = self.pages[src_uri]
+        title = escape_title(info.nav_title(edition))  # the theme writes nav titles unescaped
         if not info.children:
-            return {info.nav_title(edition): src_uri}
-        return {info.nav_title(edition): [src_uri, *(self._nav_item(child, edition) for child in info.children)]}
+            return {title: src_uri}
+        return {title: [src_uri, *(self._nav_item(child, edition) for child in info.children)]}

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 from translation_tools.document import OUTDATED, UNTRANSLATED, Block, CodeBlock, Segment
 from translation_tools.site import bib
-from translation_tools.site.book import FIGURE, HEADING, Book, BookError, PageInfo, edition_text, heading_of
+from translation_tools.site.book import FIGURE, Book, BookError, PageInfo, edition_text, heading_of, split_heading
 from translation_tools.site.mathml import MathError, to_mathml
+from translation_tools.syntax import DIRECTIVE_LINE, TAB_BEGIN, TAB_END
 
 UI = {
     "vi": {
@@ -34,6 +35,8 @@ ROLE_OR_CODE = re.compile(
     r":(?P<role>numref|eqref|cite|ref):`(?P<value>[^`]*)`|(?P<tick>`+)[^`].*?(?P=tick)", re.DOTALL
 )
 CUSTOM_TEXT = re.compile(r"(?P<text>.*?)\s*<(?P<name>[^>]+)>\s*$", re.DOTALL)
+# d2lbook's table caption: ":Caption" on its own line, a blank line, then the table.
+TABLE_CAPTION = re.compile(r"\s*:(?![a-z_]+:)(?P<caption>[^\n]*\S)[ \t]*\n[ \t]*\n(?=[ \t]*\|)")
 
 
 @dataclass
@@ -47,7 +50,8 @@ class Context:
     outputs: dict = field(default_factory=dict)
     bibliography: dict = field(default_factory=dict)
     cited: list[str] = field(default_factory=list)
-    report: Callable[[str], None] | None = None  # report(message) instead of failing on an unknown label
+    # report(message) instead of failing on an unknown label or citation, or LaTeX that does not convert
+    report: Callable[[str], None] | None = None
 
 
 def render(ctx: Context) -> str:
@@ -88,7 +92,9 @@ def _block(ctx: Context, index: int, block: Block) -> str | None:
         return _toc(ctx, block)
     if kind == "other":
         return _other(ctx, index, block)
-    return None  # blank lines, labels (attached to their target), comments, contributors
+    if kind == "label" and TAB_BEGIN.fullmatch(block.text.strip()):
+        return _tabs(block.text.strip())
+    return None  # blank lines, labels (attached to their target), :end_tab:, comments, contributors
 
 
 # --- segments ----------------------------------------------------------------
@@ -102,27 +108,65 @@ def _segment(ctx: Context, index: int, seg: Segment) -> str:
     vi = ctx.edition == "vi"
     label = _label(ctx, index)
     attrs = f' id="{label}"' if label else ""
-    caption = _table_caption(ctx, index)
     if not vi:
-        body = _refs(ctx, seg.english, seg, seg.english_start)
-        return f'<div class="tt-seg"{attrs} markdown="1">\n\n{caption}{body}\n\n</div>' if attrs else caption + body
+        body = _prose(ctx, index, seg, seg.english, seg.english_start)
+        return f'<div class="tt-seg"{attrs} markdown="1">\n\n{body}\n\n</div>' if attrs else body
     if seg.state == UNTRANSLATED:
-        body = _refs(ctx, seg.english, seg, seg.english_start, "en")
+        body = _prose(ctx, index, seg, seg.english, seg.english_start, "en")
         return (
             f'<div class="tt-seg tt-untranslated" lang="en" id="{label or f"tt-L{seg.slot_start}"}" markdown="1">\n\n'
-            f"{caption}{body}\n\n{_untranslated_note(ctx, seg)}\n\n</div>"
+            f"{body}\n\n{_untranslated_note(ctx, seg)}\n\n</div>"
         )
-    body = _refs(ctx, seg.translation, seg, seg.slot_start)
-    english = _refs(ctx, seg.english, seg, seg.english_start, "en")
+    body = _prose(ctx, index, seg, seg.translation, seg.slot_start)
+    english = _prose(ctx, index, seg, seg.english, seg.english_start, "en", numbered=False)
     outdated = seg.state == OUTDATED
     if outdated and not label:
         attrs = f' id="tt-L{seg.slot_start}"'  # the progress page links here
     classes = "tt-seg tt-outdated" if outdated else "tt-seg"
     notice = f'<p class="tt-outdated-note">{UI["vi"]["outdated"]}</p>\n\n' if outdated else ""
     return (
-        f'<div class="{classes}"{attrs} markdown="1">\n\n{caption}{body}\n\n{notice}'
+        f'<div class="{classes}"{attrs} markdown="1">\n\n{body}\n\n{notice}'
         f"{_original(english, open_=outdated)}\n\n</div>"
     )
+
+
+def _prose(
+    ctx: Context,
+    index: int,
+    seg: Segment,
+    text: str,
+    first_line: int,
+    edition: str | None = None,
+    numbered: bool = True,
+) -> str:
+    """A segment's text as shown: tabs captioned, directive lines written inside an English comment
+    (a table's ``:label:``) left out, a table's ``:Caption`` line (d2lbook's) over its table with
+    the table's number, references linked."""
+    text = "\n".join(line for line in _tabs(text).split("\n") if not _directive_line(line))
+    caption = TABLE_CAPTION.match(text)
+    title = _refs(ctx, caption.group("caption"), seg, first_line, edition) if caption else ""
+    body = _refs(ctx, text[caption.end() :] if caption else text, seg, first_line, edition)
+    return _table_caption(ctx, index, title, numbered) + body
+
+
+def _directive_line(line: str) -> bool:
+    return line.startswith(":") and DIRECTIVE_LINE.fullmatch(line.strip()) is not None
+
+
+def _tabs(text: str) -> str:
+    """d2lbook's ``:begin_tab:`pytorch``` … ``:end_tab:`` lines: the site shows every tab, each
+    under a caption naming it."""
+    if ":begin_tab:" not in text and ":end_tab:" not in text:
+        return text
+    lines = []
+    for line in text.split("\n"):
+        begin = TAB_BEGIN.fullmatch(line.strip())
+        if begin:
+            name = html.escape((begin.group(1) or "").strip("`"))
+            lines += [f'<p class="tt-tab-name" data-search-exclude="1">{name}</p>', ""] if name else []
+        elif not TAB_END.fullmatch(line.strip()):
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def _original(english: str, open_: bool = False) -> str:
@@ -198,7 +242,7 @@ def _figure(ctx: Context, index: int, seg: Segment) -> str:
     number = ctx.info.numbers.get(index, (None, None))[1]
     width = ctx.info.attached.get(index, {}).get("width", (None, 0))[0]
     image_attrs = f'{{ width="{html.escape(width)}" }}' if width else (match.group("attrs") or "")
-    alt = re.sub(r"[*_`\[\]]", "", match.group("caption")).replace('"', "'")
+    alt = re.sub(r"[*_`$\[\]]", "", match.group("caption")).replace('"', "'")  # text: no marks, no math
     name = {"vi": "Hình", "en": "Figure"}[ctx.edition]
     prefix = f'<span class="tt-fignum">{name} {number}:</span> ' if number else ""
     figure_attrs = f' id="{label}"' if label else (f' id="tt-L{seg.slot_start}"' if untranslated else "")
@@ -219,12 +263,15 @@ def _figure(ctx: Context, index: int, seg: Segment) -> str:
     return "\n\n".join(parts)
 
 
-def _table_caption(ctx: Context, index: int) -> str:
+def _table_caption(ctx: Context, index: int, title: str = "", numbered: bool = True) -> str:
+    """The line over a table: its number when it has one, its title when written ("Bảng 1.2: title")."""
     kind, number = ctx.info.numbers.get(index, (None, None))
-    if kind != "table" or not number:
-        return ""
-    name = {"vi": "Bảng", "en": "Table"}[ctx.edition]
-    return f'<p class="tt-tabnum">{name} {number}</p>\n\n'
+    name = ""
+    if numbered and kind == "table" and number:
+        name = {"vi": "Bảng", "en": "Table"}[ctx.edition] + f" {number}"
+    text = f"{name}: {title}" if name and title else name or title
+    span = ' markdown="span"' if title else ""
+    return f'<p class="tt-tabnum"{span}>{text}</p>\n\n' if text else ""
 
 
 def _label(ctx: Context, index: int) -> str | None:
@@ -244,7 +291,11 @@ def _math(ctx: Context, index: int, block: Block) -> str:
     try:
         mathml = to_mathml(latex, display=True)
     except MathError as error:
-        raise BookError(ctx.info.path, block.start, str(error)) from None
+        problem = BookError(ctx.info.path, block.start, str(error))
+        if ctx.report is None:
+            raise problem from None
+        ctx.report(str(problem))
+        mathml = f'<code class="tt-math-error">{html.escape(latex)}</code>'  # shown as written
     label = _label(ctx, index)
     number = ctx.info.numbers.get(index, (None, None))[1]
     attrs = f' id="{label}"' if label else ""
@@ -264,12 +315,12 @@ def _toc(ctx: Context, block: CodeBlock) -> str:
 def _other(ctx: Context, index: int, block: Block) -> str:
     # Prose outside segments is the page's own language: Vietnamese words for its references.
     text = _refs(ctx, block.text.rstrip("\n"), block, block.start, "vi" if ctx.info.doc.monolingual else None)
-    heading = HEADING.match(text.split("\n")[0])
-    if heading and text.startswith("#"):
-        first, _, rest = text.partition("\n")
+    heading = split_heading(text)
+    if heading:  # ATX or setext, written as ATX with the number and label
+        level, title, rest = heading
         label = _label(ctx, index)
         attrs = f" {{ #{label} }}" if label else ""
-        first = "#" * len(heading.group(1)) + " " + _numbered(ctx, index, heading.group(2)) + attrs
+        first = "#" * level + " " + _numbered(ctx, index, title) + attrs
         text = first + ("\n" + rest if rest else "")
     return text
 

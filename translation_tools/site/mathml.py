@@ -10,6 +10,9 @@ INLINE = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>', re.DOTALL)
 BLOCK = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.DOTALL)
 ENTITY = re.compile(r"&#x([0-9A-Fa-f]+);")
 UNKNOWN = re.compile(r"<m[io]>(\\[A-Za-z]+)</m[io]>")
+# latex2mathml writes \mathop{\mathrm{argmax}} as markup inside an <mo>, a token element that
+# holds text only: an HTML parser (a browser's, the sanitiser's) reads that markup as HTML.
+OPERATOR_WITH_MARKUP = re.compile(r"<mo(?:\s[^>]*)?>(<mrow>.*?</mrow>)</mo>", re.DOTALL)
 # Environments latex2mathml lays out badly, mapped to ones it handles.
 REWRITES = [
     (re.compile(r"\\(begin|end)\{(aligned|align|alignat|eqnarray)\*?\}"), r"\\\1{align*}"),
@@ -59,6 +62,7 @@ def _convert(latex: str, display: bool) -> str:
     # Literal characters instead of &#x…; entities (pages get ~30% lighter); HTML needs no xmlns.
     mathml = ENTITY.sub(lambda m: _literal(int(m.group(1), 16), m.group(0)), mathml)
     mathml = mathml.replace(' xmlns="http://www.w3.org/1998/Math/MathML"', "", 1)
+    mathml = OPERATOR_WITH_MARKUP.sub(r"\1", mathml)
     # Formulas are not prose: keep them out of the search index.
     return mathml.replace("<math ", '<math data-search-exclude="1" ', 1)
 

@@ -2,17 +2,22 @@
 
 Each event does one thing: ``on_config`` sets the edition up, ``on_files`` parses the
 book (nav from toc blocks, labels, generated pages), ``on_page_markdown`` writes a
-page's Markdown for the edition, ``on_page_content`` turns math into MathML and adds
-tooltips and credits, ``on_post_build`` folds the search index and builds ``/en/``.
+page's Markdown for the edition, ``on_page_content`` turns math into MathML, adds
+tooltips and credits and sanitises the body, ``on_post_build`` folds the search index and
+builds ``/en/``. Problems in the sources are build warnings (``--strict`` fails on them);
+a page that cannot be parsed stops the build.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import hashlib
 import html
 import json
 import os
+import posixpath
 import re
 import subprocess
 from pathlib import Path
@@ -25,8 +30,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
 from translation_tools.document import Document
-from translation_tools.site import bib, editions, search, tooltips
-from translation_tools.site.book import Book, BookError, PageInfo
+from translation_tools.site import bib, editions, sanitize, search, tooltips
+from translation_tools.site.book import SOURCE_SUFFIX, Book, BookError, PageInfo
 from translation_tools.site.generated import TEXT, glossary_markdown, progress_markdown
 from translation_tools.site.mathml import MathError, convert_html
 from translation_tools.write import write_file_atomic
@@ -43,9 +48,9 @@ CREDITS = {
 MATH_ELEMENT = re.compile(r"<math\b.*?</math>", re.DOTALL)
 MATH_PLACEHOLDER = re.compile(r"<!--tt-math:(\d+)-->")
 TOC_MATH = re.compile(r"\\\((.+?)\\\)")
-CHECK_CACHE = ".cache/site/checked-pages.json"
-CHECK_CACHE_SIZE = 5000  # keys of pages that passed; old ones just get checked again
-_CHECKED: dict[str, set[str]] = {}
+CHECK_CACHE = ".cache/site/check-findings.json"
+CHECK_CACHE_SIZE = 5000  # pages remembered with their findings; older ones just get checked again
+_CHECKED: dict[str, dict[str, list[tuple[str, str]]]] = {}  # root -> page key -> (severity, finding)
 _DOC_CACHE: dict[str, tuple[tuple[float, int], Document]] = {}
 _GIT_CACHE: dict[str, dict[str, str]] = {}
 _STATUS_CACHE: dict[str, tuple[tuple, object]] = {}
@@ -61,18 +66,23 @@ class BookConfig(base.Config):
     contributors_page = c.Type(str, default="contributors.md")
     check = c.Type(bool, default=True)
     drafts = c.Type(bool, default=False)  # show pages with `draft: true` in the nav
-    # "info" while chapters are still being written: a missing page or label is logged, not fatal.
-    missing_references = c.Choice(("error", "info"), default="error")
+    # A toc entry without its page, an unknown or duplicate label, an unknown citation, LaTeX
+    # that does not convert: "warn" logs a warning (the build goes on; --strict fails it),
+    # "info" only logs it (chapters still being written), "error" stops the build.
+    missing_references = c.Choice(("warn", "info", "error"), default="warn")
 
 
 class BookPlugin(BasePlugin[BookConfig]):
     supports_multiple_instances = False
+    _outer: BookPlugin | None = None  # the Vietnamese build, in the English build it starts
 
     # --- configuration -------------------------------------------------------------
 
     @event_priority(100)  # before the search plugin copies its settings
     def on_config(self, config):
         edition = self.config.edition
+        # What the Vietnamese build warned about is only info in the English one (same sources).
+        self.warned: set[str] = self._outer.warned if self._outer else set()
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.docs_dir = Path(config.docs_dir).resolve()
         if edition == "en":
@@ -101,21 +111,26 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.glossary_terms = list(self.glossary.entries) if self.glossary else []
         pages = {}
         self.urls: dict[str, str] = {}
-        for file in files.documentation_pages():
-            if (
-                file.generated_by
-                or file.src_uri in GENERATED
-                or not file.abs_src_path
-                or not file.src_uri.endswith(".md")
-            ):
+        self.sources: dict[str, str] = {}  # src_uri -> the page's file
+        self.checked_lines: set[str] = set()  # "path:line" of check findings logged this build
+        self.checked_new = False  # pages checked anew, to remember on disk
+        for file in list(files.documentation_pages()):
+            path = file.abs_src_path
+            if file.generated_by or file.src_uri in GENERATED or not path or not file.src_uri.endswith(".md"):
                 continue
+            file = _serve_without_suffix(files, file)
             # Relative to the working directory, like `check` prints it (and resolves toc entries).
-            display = os.path.relpath(file.abs_src_path).replace(os.sep, "/")
-            doc = self._parse(file.abs_src_path, display)
+            display = os.path.relpath(path).replace(os.sep, "/")
+            doc = self._parse(path, display)
+            if self.config.check:
+                self._report_findings(doc)
             pages[file.src_uri] = PageInfo(file.src_uri, display, doc)
+            self.sources[file.src_uri] = str(Path(path).resolve())
             self.urls[file.src_uri] = "" if file.url in (".", "./") else file.url  # as the search index has it
+        if self.checked_new:
+            _save_checked_pages(self.root, _checked_pages(self.root))
         try:
-            self.book = Book(pages, report=self._lenient(), drafts=self.config.drafts)
+            self.book = Book(pages, report=self._book_report(), drafts=self.config.drafts)
         except BookError as error:
             raise PluginError(str(error)) from None
         self.bibliography = bib.load(str(self.docs_dir / self.config.bibliography), str(self.root / ".cache" / "site"))
@@ -135,8 +150,27 @@ class BookPlugin(BasePlugin[BookConfig]):
         config.nav = self.book.nav(edition) + ([{TEXT[edition]["translation"]: extra}] if extra else [])
         return files
 
-    def _lenient(self):
-        return log.info if self.config.missing_references == "info" else None
+    def _report(self):
+        """Where a problem the build can go past is sent; None: it stops the build."""
+        return {"warn": self._warn, "info": log.info}.get(self.config.missing_references)
+
+    def _warn(self, message: str) -> None:
+        if message in self.warned:
+            log.info(message)
+        else:
+            self.warned.add(message)
+            log.warning(message)
+
+    def _book_report(self):
+        """``_report``, except that a problem ``check`` already reported on that line is not warned twice."""
+        report = self._report()
+        if report is None:
+            return None
+
+        def book_report(message: str) -> None:
+            (log.info if message.split(": ", 1)[0] in self.checked_lines else report)(message)
+
+        return book_report
 
     def _parse(self, path: str, display: str):
         from translation_tools.parse import FormatError, parse_file
@@ -150,32 +184,35 @@ class BookPlugin(BasePlugin[BookConfig]):
             doc = parse_file(path, display=display)
         except FormatError as error:  # worded as `translation_tools check` prints it
             raise PluginError(f"{error.path}:{error.line}: error: {error.message}") from None
-        if self.config.check:
-            self._check(doc)
         _DOC_CACHE[path] = (key, doc)
         return doc
 
-    def _check(self, doc) -> None:
-        """Fail on the first error ``translation_tools check`` reports for this page, worded alike.
+    def _report_findings(self, doc) -> None:
+        """Each finding of ``translation_tools check`` on this page in the build log, worded alike
+        (``file:line: severity: message``). Errors are build warnings: a plain build goes on,
+        ``--strict`` fails, just as ``check`` fails on them. Check warnings (an outdated
+        translation, say) are logged as info, since ``check`` passes with them too."""
+        for severity, finding in self._check(doc):
+            (self._warn if severity == "error" else log.info)(finding)
+            self.checked_lines.add(finding.split(": ", 1)[0])
 
-        A page that passed is remembered on disk (by its text, the glossary and the check
-        code), so a warm build does not check it again.
-        """
+    def _check(self, doc) -> list[tuple[str, str]]:
+        """The page's findings, remembered on disk by its text, the glossary and the tools' code,
+        so a warm build does not check it again (and still reports what it found)."""
         import translation_tools.check as check
-        import translation_tools.glossary as glossary
 
-        parts = [doc.path, "".join(block.text for block in doc.blocks)]
-        for path in (check.__file__, glossary.__file__, self.glossary.path if self.glossary else None):
-            parts.append(Path(path).read_text(encoding="utf-8") if path else "")
+        glossary = Path(self.glossary.path).read_text(encoding="utf-8") if self.glossary else ""
+        parts = [doc.path, "".join(block.text for block in doc.blocks), glossary, _tools_digest()]
         key = hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()
-        passed = _checked_pages(self.root)
-        if key in passed:
-            return
-        for diagnostic in check.check_document(doc, self.glossary):
-            if diagnostic.severity == "error":
-                raise PluginError(str(diagnostic))
-        passed.add(key)
-        _save_checked_pages(self.root, passed)
+        known = _checked_pages(self.root)
+        if key in known:
+            known[key] = known.pop(key)  # recently used: kept when the cache is trimmed
+        else:
+            known[key] = [
+                (diagnostic.severity, str(diagnostic)) for diagnostic in check.check_document(doc, self.glossary)
+            ]
+            self.checked_new = True
+        return [(severity, finding) for severity, finding in known[key]]
 
     def _load_glossary(self):
         path = self.docs_dir / self.config.glossary
@@ -208,12 +245,16 @@ class BookPlugin(BasePlugin[BookConfig]):
         return extra
 
     def _progress(self, files: Files, config) -> str:
-        report = _status(str(self.docs_dir))
+        # Paths relative to docs_dir, as on the site: the page never shows the build machine's folders.
+        status = _status(str(self.docs_dir))
+        report = dataclasses.replace(
+            status, pages=[dataclasses.replace(page, path=self._relative(page.path)) for page in status.pages]
+        )
         here = File.generated(config, "progress.md", content="").url
+        by_source = {self._relative(path): src for src, path in self.sources.items()}
 
         def src_of(path: str) -> str | None:
-            src = os.path.relpath(os.path.abspath(path), self.docs_dir).replace(os.sep, "/")
-            return src if src in self.book.pages else None
+            return by_source.get(path)
 
         def url_to(src: str, fragment: str) -> str:
             file = files.get_file_from_path(src)
@@ -221,6 +262,9 @@ class BookPlugin(BasePlugin[BookConfig]):
             return html.escape(url + (f"#{fragment}" if fragment else ""))
 
         return progress_markdown(report, self.book, self.config.edition, src_of, url_to)
+
+    def _relative(self, path: str) -> str:
+        return os.path.relpath(os.path.abspath(path), self.docs_dir).replace(os.sep, "/")
 
     # --- one page -------------------------------------------------------------------
 
@@ -233,10 +277,10 @@ class BookPlugin(BasePlugin[BookConfig]):
             self.book,
             info,
             self.config.edition,
-            self._edit_url(config, page.file.src_uri),
+            self._edit_url(config, page.file.edit_uri),
             outputs=page.meta.get("rnnbook_outputs", {}),
             bibliography=self.bibliography,
-            report=self._lenient(),
+            report=self._report(),
         )
         self.contexts[page.file.src_uri] = ctx
         try:
@@ -245,26 +289,36 @@ class BookPlugin(BasePlugin[BookConfig]):
             raise PluginError(str(error)) from None
 
     @staticmethod
-    def _edit_url(config, src_uri: str) -> str | None:
-        if not config.repo_url or not config.edit_uri:
+    def _edit_url(config, source: str | None) -> str | None:
+        if not config.repo_url or not config.edit_uri or not source:
             return None
         edit_uri = config.edit_uri if config.edit_uri.endswith("/") else config.edit_uri + "/"
-        return config.repo_url.rstrip("/") + "/" + edit_uri.lstrip("/") + src_uri
+        return config.repo_url.rstrip("/") + "/" + edit_uri.lstrip("/") + source
 
+    @event_priority(50)  # the body is ours to clean before other plugins add their (trusted) markup
     def on_page_content(self, content, page, config, files):
         ctx = self.contexts.get(page.file.src_uri)
         source = ctx.info if ctx else None
+        report = self._report()
 
         def math_error(latex: str, error: MathError) -> None:
-            raise PluginError(f"{_locate(source, page.file.src_uri, latex)}: {error}")
+            message = f"{_locate(source, page.file.src_uri, latex)}: {error}"
+            if report is None:
+                raise PluginError(message)
+            report(message)  # the formula stays as written
 
         content = convert_html(content, math_error)
         _plain_toc_titles(page.toc)
-        if ctx is None:
-            return content
-        other_language = "en" if self.config.edition == "vi" else "vi"
-        content = tooltips.annotate(content, self.tips, skip_lang=other_language)
-        return self._stash_math(page, content + self._credits(ctx))
+        if ctx is not None:
+            other_language = "en" if self.config.edition == "vi" else "vi"
+            content = tooltips.annotate(content, self.tips, skip_lang=other_language)
+            content += self._credits(ctx)
+        # Last, over the whole body: Markdown lets raw HTML and any link target through from
+        # translations, English comments, names and front matter, whatever `check` said of them.
+        # (A notebook view is mkdocs-jupyter's HTML, not the book's prose.)
+        if page.file.src_uri.endswith(".md"):
+            content = sanitize.clean(content)
+        return self._stash_math(page, content) if ctx is not None else content
 
     def _stash_math(self, page, content: str) -> str:
         """Swap each formula for a comment until ``on_post_page``: MathML is most of a page's
@@ -290,7 +344,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         meta = ctx.info.doc.front_matter
         people = ctx.info.doc.contributors or ([meta["author"]] if isinstance(meta.get("author"), str) else [])
         names = "".join(f"<li>{html.escape(name)}</li>" for name in people)
-        date = self.git_dates.get(str(self.docs_dir / ctx.info.src_uri)) or str(meta.get("date") or "")
+        date = self.git_dates.get(self.sources[ctx.info.src_uri]) or str(meta.get("date") or "")
         if not names and not date:
             return ""
         parts = ['<aside class="tt-credits" data-search-exclude="1">']
@@ -324,29 +378,58 @@ class BookPlugin(BasePlugin[BookConfig]):
             config_file=config.config_file_path,
             site_dir=os.path.join(config.site_dir, self.config.english_dir),
             site_url=(site_url.rstrip("/") + f"/{self.config.english_dir}/") if site_url else None,
-            strict=config.strict,
+            strict=False,  # its warnings count in this build's strict tally, which fails once, with the total
         )
         for _name, plugin in nested.plugins.items():
             if isinstance(plugin, BookPlugin):
                 plugin.config.edition = "en"
+                plugin._outer = self
         build(nested)
 
 
-def _checked_pages(root: Path) -> set[str]:
+@functools.cache
+def _tools_digest() -> str:
+    """The translation tools' code (check, parser, patterns): a change to it checks every page again."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(package.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _checked_pages(root: Path) -> dict[str, list[tuple[str, str]]]:
+    """Findings by page key, oldest first."""
     if str(root) not in _CHECKED:
         path = root / CHECK_CACHE
         try:
-            _CHECKED[str(root)] = set(json.loads(path.read_text(encoding="utf-8")))
+            known = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            _CHECKED[str(root)] = set()
+            known = {}
+        _CHECKED[str(root)] = known if isinstance(known, dict) else {}
     return _CHECKED[str(root)]
 
 
-def _save_checked_pages(root: Path, passed: set[str]) -> None:
+def _save_checked_pages(root: Path, known: dict[str, list[tuple[str, str]]]) -> None:
     """Written atomically; a cache that cannot be written only costs time."""
     path = root / CHECK_CACHE
+    kept = dict(list(known.items())[-CHECK_CACHE_SIZE:])
     with contextlib.suppress(OSError):
-        write_file_atomic(path, json.dumps(sorted(passed)[-CHECK_CACHE_SIZE:]))
+        write_file_atomic(path, json.dumps(kept, ensure_ascii=False))
+
+
+def _serve_without_suffix(files: Files, file: File) -> File:
+    """d2l-vn's ``rnn_vn.md`` served as ``rnn/`` (``index_vn.md`` as its folder's index), unless
+    a page has that name already; edit links and messages keep the file's own name."""
+    stem, ext = posixpath.splitext(file.src_uri)
+    src_uri = stem.removesuffix(SOURCE_SUFFIX) + ext
+    if src_uri == file.src_uri or files.get_file_from_path(src_uri) is not None:
+        return file
+    served = File(src_uri, file.src_dir, file.dest_dir, file.use_directory_urls, inclusion=file.inclusion)
+    served.abs_src_path = file.abs_src_path
+    served.edit_uri = file.edit_uri
+    files.remove(file)
+    files.append(served)
+    return served
 
 
 def _plain_toc_titles(items) -> None:
