@@ -13,7 +13,7 @@ from translation_tools.document import OUTDATED, TRANSLATED, Block, Contributors
 from translation_tools.glossary import Glossary, load_glossary
 from translation_tools.pages import page_paths
 from translation_tools.parse import FormatError, has_placeholder, is_outdated_marker, parse_file
-from translation_tools.syntax import FENCE, REFERENCE
+from translation_tools.syntax import FENCE, LABEL_DIRECTIVE, REFERENCE, toc_targets
 
 ERROR = "error"
 WARNING = "warning"
@@ -23,7 +23,6 @@ _UNSAFE = [
     (re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE), "an on…= event attribute"),
     (re.compile(r"javascript\s*:", re.IGNORECASE), "a javascript: URL"),
 ]
-_LABEL_LINE = re.compile(r":(label|eqlabel):`([^`]*)`")
 _HTML_TAG = re.compile(r"<[A-Za-z/][^>]*>")
 _REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)
 _VIETNAMESE_LETTER = re.compile(r"[^\x00-\x7f]")
@@ -86,7 +85,7 @@ def check_document(doc: Document, glossary: Glossary | None = None) -> list[Diag
         elif block.kind == "toc":
             _check_toc(doc.path, block, report)
         elif block.kind == "label":
-            for name in _LABEL_LINE.findall(block.text):
+            for name in LABEL_DIRECTIVE.findall(block.text):
                 label = name[1]
                 if label in labels:
                     report(
@@ -137,10 +136,13 @@ def _check_segment(seg: Segment, glossary: Glossary | None, report) -> None:
         if glossary is not None:
             _check_glossary(glossary, english.prose, vietnamese.prose, seg.slot_start, report)
         return
+    # A formula translated as a whole (its \text{} words) is the translation, not math to copy;
+    # a :label: written inside the English comment defines, it is not a reference to keep.
+    formula = seg.translation.lstrip().startswith("$$")
     for kind, ours, theirs in (
-        ("inline math", english.math, vietnamese.math),
+        ("inline math", [] if formula else english.math, vietnamese.math),
         ("inline code", english.code, vietnamese.code),
-        ("reference", english.references, vietnamese.references),
+        ("reference", _references(english.references), _references(vietnamese.references)),
         ("link target", english.links, vietnamese.links),
     ):
         missing = Counter(_squash(x) for x in ours) - Counter(_squash(x) for x in theirs)
@@ -155,6 +157,10 @@ def _check_segment(seg: Segment, glossary: Glossary | None, report) -> None:
     _check_english_left(english.prose, vietnamese.prose, seg.slot_start, report)
     if glossary is not None:
         _check_glossary(glossary, english.prose, vietnamese.prose, seg.slot_start, report)
+
+
+def _references(found: list[str]) -> list[str]:
+    return [reference for reference in found if not LABEL_DIRECTIVE.match(reference)]
 
 
 def _quote(kind: str, text: str) -> str:
@@ -240,8 +246,9 @@ def _check_toc(path: str, block, report) -> None:
         entry = line.strip()
         if not entry or entry.startswith((":", "```")):
             continue
-        target = os.path.join(folder, entry if entry.endswith(".md") else entry + ".md")
-        if not os.path.exists(target) and not os.path.exists(os.path.join(folder, entry, "index.md")):
+        targets = [os.path.join(folder, name) for name in toc_targets(entry)]
+        if not any(os.path.exists(target) for target in targets):
+            target = targets[0]
             report(block.start + offset, ERROR, f"toc entry '{entry}' names no page: create {target} or fix the name")
 
 
@@ -289,7 +296,7 @@ def check_pages(
         out.extend(check_document(doc, glossary))
         seen_here: set[str] = set()
         for block in doc.blocks_of("label"):
-            for _, label in _LABEL_LINE.findall(block.text):
+            for _, label in LABEL_DIRECTIVE.findall(block.text):
                 if label in defined and label not in seen_here:
                     path, line = defined[label]
                     out.append(

@@ -6,10 +6,11 @@ Imported lazily: the status fast path never needs a tokenizer.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from translation_tools.syntax import CODE_SPAN_PATTERN, MATH, REFERENCE
+from translation_tools.syntax import CODE_SPAN_PATTERN, MATH, REFERENCE, TABLE_CAPTION_LINE
 
 _CODE_OR_MATH = re.compile(CODE_SPAN_PATTERN + "|" + MATH.pattern, re.DOTALL)
 
@@ -39,7 +40,10 @@ def mask_math(text: str) -> tuple[str, list[str]]:
 
 
 def detect_role(english: str) -> str:
-    """Classify a segment's English by its first block token."""
+    """Classify a segment's English by its first block token (a d2lbook ``:Caption`` line above a table is skipped)."""
+    first, _, rest = english.partition("\n")
+    if TABLE_CAPTION_LINE.fullmatch(first.strip()) and rest.strip().startswith("|"):
+        english = rest
     for token in tokens(english):
         if token.type == "heading_open":
             return "heading"
@@ -72,17 +76,26 @@ class InlineParts:
 _REFERENCE_OR_CODE = re.compile(REFERENCE.pattern + "|" + CODE_SPAN_PATTERN.replace("\\1", "\\3"))
 
 
+def sub_references(text: str, replace: Callable[[str, str], str]) -> str:
+    """``text`` with each reference outside code spans replaced by ``replace(kind, value)``."""
+
+    def one(match: re.Match[str]) -> str:
+        if match.group(1) is None:
+            return match.group(0)  # a code span that merely looks like a reference: `:label:`
+        return replace(match.group(1), match.group(2))
+
+    return _REFERENCE_OR_CODE.sub(one, text)
+
+
 def split_references(text: str) -> tuple[list[str], str]:
     """References outside code spans, and the text with them blanked out."""
     found: list[str] = []
 
-    def take(match: re.Match[str]) -> str:
-        if match.group(1) is None:
-            return match.group(0)  # a code span that merely looks like a reference
-        found.append(match.group(0))
+    def take(kind: str, value: str) -> str:
+        found.append(f":{kind}:`{value}`")
         return " "
 
-    return found, _REFERENCE_OR_CODE.sub(take, text)
+    return found, sub_references(text, take)
 
 
 def inline_parts(text: str) -> InlineParts:

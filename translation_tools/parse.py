@@ -38,6 +38,7 @@ from translation_tools.syntax import (
     REMOVED,
     TAB_BEGIN,
     TAB_END,
+    TABLE_CAPTION_LINE,
     UPDATE_TAG,
     clean,
     is_vietnamese,
@@ -480,7 +481,7 @@ class _Scanner:
             [self.raw[caption].rstrip("\r\n"), *[line.rstrip("\r\n") for line in self.raw[caption + 1 : table]]]
         )
         second = comment_body([line.rstrip("\r\n") for line in self.raw[table : close + 1]])
-        return first.startswith(":") and not DIRECTIVE_LINE.fullmatch(first) and second.startswith("|")
+        return TABLE_CAPTION_LINE.fullmatch(first.split("\n", 1)[0]) is not None and second.startswith("|")
 
     def slot_end(self, first: int) -> int:
         """Index after the slot starting at ``first``: prose paragraphs, a formula or a tab block."""

@@ -38,8 +38,33 @@ DIRECTIVE_LINE = re.compile(r":[a-z_]+:(`[^`]*`)?\s*")
 # The label directives on such a line: (name, value).
 LABEL_DIRECTIVE = re.compile(r":(label|eqlabel):`([^`]*)`")
 DIRECTIVE = re.compile(r":([a-z_]+):`([^`]*)`")
+# d2lbook's table caption: a ":Caption" line (not a directive) over the table, a blank line between.
+TABLE_CAPTION_LINE = re.compile(r":(?![a-z_]+:)(?P<caption>.*\S)\s*")
+TABLE_CAPTION = re.compile(r"\s*:(?![a-z_]+:)(?P<caption>[^\n]*\S)[ \t]*\n[ \t]*\n(?=[ \t]*\|)")
 TAB_BEGIN = re.compile(r":begin_tab:(`[^`]*`)?\s*")
 TAB_END = re.compile(r":end_tab:\s*")
+
+# A toc entry names a page by its path without ".md"; d2l-vn names its pages `rnn_vn.md`
+# and lists them as `rnn` or `rnn_vn`.
+SOURCE_SUFFIX = "_vn"
+
+
+def toc_targets(entry: str) -> list[str]:
+    """The files (relative to the toc's page) a toc entry may name, in the order they are tried."""
+    name = entry.strip().removesuffix(".md")
+    bare = name.removesuffix(SOURCE_SUFFIX)
+    found: list[str] = []
+    for target in (
+        f"{name}.md",
+        f"{name}/index.md",
+        f"{bare}.md",
+        f"{bare}{SOURCE_SUFFIX}.md",
+        f"{bare}/index{SOURCE_SUFFIX}.md",
+    ):
+        if target not in found:
+            found.append(target)
+    return found
+
 
 # --- The bilingual format ----------------------------------------------------------------------
 

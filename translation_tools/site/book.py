@@ -12,13 +12,9 @@ from dataclasses import dataclass, field
 
 from translation_tools.document import UNTRANSLATED, Block, CodeBlock, Document, Segment, heading_text
 from translation_tools.site.sanitize import escape_title, plain_text
-from translation_tools.syntax import HEADING
+from translation_tools.syntax import DIRECTIVE, HEADING, toc_targets
 
 EDITIONS = ("vi", "en")
-# d2l-vn names its pages `rnn_vn.md` and lists them as `rnn` (or `rnn_vn`) in toc blocks.
-SOURCE_SUFFIX = "_vn"
-DIRECTIVE = re.compile(r":([a-z]+):`([^`]*)`")
-FIGURE = re.compile(r"!\[(?P<caption>.*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)(?P<attrs>\{[^}]*\})?\s*$", re.DOTALL)
 NAMES = {
     "chapter": {"vi": "Chương", "en": "Chapter"},
     "section": {"vi": "Mục", "en": "Section"},
@@ -155,9 +151,8 @@ class Book:
                 name = line.strip()
                 if not name or name.startswith(":"):
                     continue
-                target = self.resolve(info.src_uri, name)
-                if target not in self.pages and name.endswith(SOURCE_SUFFIX):
-                    target = self.resolve(info.src_uri, name.removesuffix(SOURCE_SUFFIX))
+                candidates = [self.resolve(info.src_uri, candidate) for candidate in toc_targets(name)]
+                target = next((c for c in candidates if c in self.pages), candidates[0])
                 if target not in self.pages:
                     error = BookError(
                         info.path, block.start + offset, f"toc entry '{name}' names no page: expected {target} in docs/"

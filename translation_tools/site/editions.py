@@ -14,10 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from translation_tools.document import OUTDATED, UNTRANSLATED, Block, CodeBlock, Segment
+from translation_tools.mdtext import sub_references
 from translation_tools.site import bib
-from translation_tools.site.book import FIGURE, Book, BookError, PageInfo, edition_text, heading_of, split_heading
+from translation_tools.site.book import Book, BookError, PageInfo, edition_text, heading_of, split_heading
 from translation_tools.site.mathml import MathError, to_mathml
-from translation_tools.syntax import DIRECTIVE_LINE, TAB_BEGIN, TAB_END
+from translation_tools.syntax import DIRECTIVE_LINE, IMAGE, TAB_BEGIN, TAB_END, TABLE_CAPTION
 
 UI = {
     "vi": {
@@ -31,12 +32,7 @@ UI = {
     },
     "en": {"monolingual": "This page exists only in Vietnamese."},
 }
-ROLE_OR_CODE = re.compile(
-    r":(?P<role>numref|eqref|cite|ref):`(?P<value>[^`]*)`|(?P<tick>`+)[^`].*?(?P=tick)", re.DOTALL
-)
 CUSTOM_TEXT = re.compile(r"(?P<text>.*?)\s*<(?P<name>[^>]+)>\s*$", re.DOTALL)
-# d2lbook's table caption: ":Caption" on its own line, a blank line, then the table.
-TABLE_CAPTION = re.compile(r"\s*:(?![a-z_]+:)(?P<caption>[^\n]*\S)[ \t]*\n[ \t]*\n(?=[ \t]*\|)")
 
 
 @dataclass
@@ -103,7 +99,7 @@ def _block(ctx: Context, index: int, block: Block) -> str | None:
 def _segment(ctx: Context, index: int, seg: Segment) -> str:
     if heading_of(seg, ctx.edition) is not None:
         return _heading(ctx, index, seg)
-    if seg.role == "figure" and FIGURE.match(seg.english.strip()):
+    if seg.role == "figure" and IMAGE.match(seg.english.strip()):
         return _figure(ctx, index, seg)
     vi = ctx.edition == "vi"
     label = _label(ctx, index)
@@ -228,8 +224,8 @@ def _figure(ctx: Context, index: int, seg: Segment) -> str:
     vi = ctx.edition == "vi"
     untranslated = vi and seg.state == UNTRANSLATED
     source = edition_text(seg, ctx.edition).strip()
-    match = FIGURE.match(source) or FIGURE.match(seg.english.strip())
-    english = FIGURE.match(seg.english.strip())
+    match = IMAGE.match(source) or IMAGE.match(seg.english.strip())
+    english = IMAGE.match(seg.english.strip())
     assert match is not None and english is not None, "render() sends only figures here"
     caption = _refs(
         ctx,
@@ -332,12 +328,12 @@ def _refs(ctx: Context, text: str, block: Block, first_line: int, edition: str |
     """Replace :numref:, :eqref:, :cite: outside code spans with Markdown links."""
     edition = edition or ctx.edition
 
-    def replace(match: re.Match[str]) -> str:
-        role = match.group("role")
-        if role is None:
-            return match.group(0)
-        line = _line_of(block, match.group(0), first_line)
-        value = match.group("value").strip()
+    def replace(role: str, value: str) -> str:
+        written = f":{role}:`{value}`"
+        if role in ("label", "eqlabel"):
+            return written  # definitions are attached to their target, not links
+        line = _line_of(block, written, first_line)
+        value = value.strip()
         if role == "cite":
             return _cite(ctx, value, line, edition)
         custom = CUSTOM_TEXT.match(value)
@@ -355,7 +351,7 @@ def _refs(ctx: Context, text: str, block: Block, first_line: int, edition: str |
         text = custom.group("text") if custom and custom.group("text") else target.text(edition)
         return f"[{text}]({_href(ctx, target.src_uri, target.anchor)})"
 
-    return ROLE_OR_CODE.sub(replace, text)
+    return sub_references(text, replace)
 
 
 def _href(ctx: Context, src_uri: str, anchor: str | None) -> str:

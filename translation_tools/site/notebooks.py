@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from translation_tools.mdtext import sub_references
 from translation_tools.site.execute import (
     Cell,
     ExecutionError,
@@ -23,15 +24,12 @@ from translation_tools.site.execute import (
     code_cells,
     default_cache_dir,
 )
+from translation_tools.syntax import CONTRIBUTORS_TITLE as SYNTAX_CONTRIBUTORS_TITLE
+from translation_tools.syntax import DIRECTIVE_LINE, LABEL_DIRECTIVE
 
 LANGS = ("vi", "en")
-ROLE_LINE_RE = re.compile(r"^:(label|eqlabel|width):`[^`]*`\s*$")
-NUMREF_RE = re.compile(r":numref:`([^`]+)`")
-EQREF_RE = re.compile(r":eqref:`([^`]+)`")
-CITE_RE = re.compile(r":cite:`([^`]+)`")
-INLINE_ROLE_RE = re.compile(r":(label|eqlabel|width):`[^`]*`")
 IMAGE_RE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)(\s+\"[^\"]*\")?\)")
-CONTRIBUTORS_TITLE = {"vi": "Những người thực hiện", "en": "Contributors"}
+CONTRIBUTORS_TITLE = {"vi": SYNTAX_CONTRIBUTORS_TITLE, "en": "Contributors"}
 UNTRANSLATED_NOTE = {"vi": " *(chưa dịch)*", "en": ""}
 
 
@@ -51,7 +49,9 @@ def label_titles(docs: Iterable[Any], lang: str) -> dict[str, str]:
                 text = segment_text(previous, lang) if previous.kind == "segment" else previous.text
                 title = text.strip().split("\n")[0].lstrip("#").strip()
                 caption = re.match(r"!\[([^\]]*)\]", title)
-                for name in re.findall(r":label:`([^`]+)`", block.text):
+                for kind, name in LABEL_DIRECTIVE.findall(block.text):
+                    if kind != "label":
+                        continue
                     titles[name] = caption.group(1) if caption else title
             if block.kind not in ("blank", "label"):
                 previous = block
@@ -66,11 +66,18 @@ def segment_text(block: Any, lang: str) -> str:
 
 def prose(text: str, lang: str, titles: dict[str, str], page_dir: str, site_url: str | None) -> str:
     """Markdown a notebook can show: the book's roles replaced by plain text, images absolute."""
-    text = "\n".join(line for line in text.split("\n") if not ROLE_LINE_RE.match(line.strip()))
-    text = NUMREF_RE.sub(lambda m: f"“{titles.get(m.group(1), m.group(1))}”", text)
-    text = EQREF_RE.sub(lambda m: f"({m.group(1)})", text)
-    text = CITE_RE.sub(lambda m: "[" + ", ".join(k.strip() for k in m.group(1).split(",")) + "]", text)
-    text = INLINE_ROLE_RE.sub("", text)
+    text = "\n".join(line for line in text.split("\n") if not DIRECTIVE_LINE.fullmatch(line.strip()))
+
+    def plain(kind: str, value: str) -> str:
+        if kind in ("numref", "ref"):
+            return f"“{titles.get(value, value)}”"
+        if kind == "eqref":
+            return f"({value})"
+        if kind == "cite":
+            return "[" + ", ".join(key.strip() for key in value.split(",")) + "]"
+        return ""  # :label: and :eqlabel: inside a paragraph
+
+    text = sub_references(text, plain)
     if site_url:
 
         def absolute(match: re.Match[str]) -> str:

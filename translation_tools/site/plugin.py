@@ -31,9 +31,10 @@ from mkdocs.utils import get_relative_url
 
 from translation_tools.document import Document
 from translation_tools.site import bib, editions, sanitize, search, tooltips
-from translation_tools.site.book import SOURCE_SUFFIX, Book, BookError, PageInfo
+from translation_tools.site.book import Book, BookError, PageInfo
 from translation_tools.site.generated import TEXT, glossary_markdown, progress_markdown
 from translation_tools.site.mathml import MathError, convert_html
+from translation_tools.syntax import SOURCE_SUFFIX
 from translation_tools.write import write_file_atomic
 
 log = get_plugin_logger(__name__)
