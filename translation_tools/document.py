@@ -87,6 +87,9 @@ class Segment(Block):
     slot_start: int = 0
     slot_end: int = 0
     outdated_line: int | None = None
+    review: str | None = None  # "draft" or "reviewed" (a marker between the English and the slot), else None
+    review_detail: str = ""  # who reviewed it, or where a draft came from
+    review_line: int | None = None
     _english: str | None = field(default=None, repr=False, compare=False)
     _role: str | None = field(default=None, repr=False, compare=False)
 

@@ -36,6 +36,7 @@ from translation_tools.syntax import (
     OUTDATED_COMMENT,
     PLACEHOLDER,
     REMOVED,
+    REVIEW_MARKER,
     TAB_BEGIN,
     TAB_END,
     TABLE_CAPTION_LINE,
@@ -414,6 +415,7 @@ class _Scanner:
         n = len(raw)
         english_end = end = j  # last line of the English, and of the segment so far
         outdated_line = None
+        review: tuple[str, str, int] | None = None
         k = j + 1
         while k < n:
             line = stripped[k]
@@ -421,6 +423,10 @@ class _Scanner:
                 k += 1
             elif is_outdated_marker(line):
                 outdated_line = k + 1
+                end = k
+                k += 1
+            elif line.startswith("<!--") and (review_match := REVIEW_MARKER.fullmatch(line)):
+                review = (review_match.group("state").lower(), (review_match.group("detail") or "").strip(), k + 1)
                 end = k
                 k += 1
             elif line.startswith("<!--"):
@@ -471,6 +477,7 @@ class _Scanner:
                 slot_start,
                 slot_end,
                 outdated_line,
+                *(review or (None, "", None)),
             )
         )
         return end + 1

@@ -84,6 +84,12 @@ CAPTION_PLACEHOLDER = "*dịch chú thích ảnh phía trên*"
 OUTDATED_MARKER = "<!-- outdated: the English above changed; review the translation, then delete this line -->"
 OUTDATED_COMMENT = re.compile(r"<!--\s*outdated\b.*-->\s*", re.IGNORECASE)
 
+# Review state of a translation, on its own line between the English and the slot:
+# "<!-- draft -->" (machine or unreviewed text, "<!-- draft: machine -->" says where it came
+# from) and "<!-- reviewed: Full Name -->".
+DRAFT_MARKER = "<!-- draft -->"
+REVIEW_MARKER = re.compile(r"<!--\s*(?P<state>draft|reviewed)\b\s*(?::\s*(?P<detail>.*?))?\s*-->\s*", re.IGNORECASE)
+
 # A translation whose English vanished in an update: "<!-- removed: …" (spacing free).
 REMOVED = re.compile(r"<!--\s*removed:", re.IGNORECASE)
 REMOVED_NOTE = "removed: the English of this translation is gone from the new version; reuse it or delete this comment"
