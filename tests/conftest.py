@@ -25,10 +25,12 @@ def build_site(config: Path, site_dir: Path, cwd: Path = ROOT) -> subprocess.Com
     )
 
 
-def run_tools(*args, cwd=None) -> subprocess.CompletedProcess:
-    """Run the translators' CLI (`python -m translation_tools ARGS`) and capture its text output."""
+def run_tools(*args, cwd=None, columns: int | None = None) -> subprocess.CompletedProcess:
+    """Run the translators' CLI (`python -m translation_tools ARGS`) and capture its text output
+    (``columns``: the terminal width tables are drawn for)."""
+    env = dict(os.environ, COLUMNS=str(columns)) if columns else None
     return subprocess.run(
-        [sys.executable, "-m", "translation_tools", *map(str, args)], cwd=cwd, capture_output=True, text=True
+        [sys.executable, "-m", "translation_tools", *map(str, args)], cwd=cwd, capture_output=True, text=True, env=env
     )
 
 
@@ -98,3 +100,45 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
+
+
+# --- the writers' invariant: no Vietnamese line is ever lost ---------------------------------
+
+
+def vietnamese_lines(text: str) -> list[str]:
+    """Lines a translator wrote: a Vietnamese letter, outside the English comments, not a placeholder."""
+    import unicodedata
+
+    from translation_tools.parse import parse
+    from translation_tools.syntax import PLACEHOLDER, VIETNAMESE_LETTERS
+
+    doc = parse(text)
+    english: set[int] = set()
+    for seg in doc.segments():
+        english.update(range(seg.english_start, seg.english_end + 1))
+    found = []
+    for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+        line = unicodedata.normalize("NFC", line).strip()
+        if number in english or not line or VIETNAMESE_LETTERS.isdisjoint(line):
+            continue
+        if PLACEHOLDER.fullmatch(line.lstrip("#! [").split("](")[0].strip() + ("*" if line.endswith(")") else "")):
+            continue
+        if PLACEHOLDER.search(line) and not PLACEHOLDER.sub("", line).strip("#![]() ./_-*abcdefghijklmnopqrstuvwxyz"):
+            continue
+        found.append(line)
+    return found
+
+
+def lines_of(text: str) -> set[str]:
+    """The page's lines as compared: NFC, stripped, '-->' escaped inside comments read back."""
+    import unicodedata
+
+    from translation_tools.syntax import unescape_comment
+
+    return {unescape_comment(unicodedata.normalize("NFC", line)).strip() for line in text.splitlines()}
+
+
+def assert_nothing_lost(before: str, after: str) -> None:
+    kept = lines_of(after)
+    lost = [line for line in vietnamese_lines(before) if line not in kept]
+    assert not lost, f"{len(lost)} Vietnamese line(s) lost, first: {lost[0]!r}"

@@ -31,6 +31,7 @@ CHAPTER = """\
 <!--
 This chapter starts with :numref:`sec_intro`.
 -->
+<!-- draft: machine -->
 
 Chương này bắt đầu với :numref:`sec_intro`.
 

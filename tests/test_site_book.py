@@ -157,18 +157,37 @@ def test_progress_page_equals_status_json(book):
         src = entry["path"].removeprefix("docs/")
         row = re.search(
             rf'<tr data-path="{re.escape(src)}" data-segments="(\d+)" data-translated="(\d+)" '
-            rf'data-untranslated="(\d+)" data-outdated="(\d+)"',
+            rf'data-untranslated="(\d+)" data-outdated="(\d+)" data-draft="(\d+)" data-reviewed="(\d+)"',
             html,
         )
         assert row, src
         assert [int(n) for n in row.groups()] == [
-            entry[k] for k in ("segments", "translated", "untranslated", "outdated")
+            entry[k] for k in ("segments", "translated", "untranslated", "outdated", "draft", "reviewed")
         ]
     total = re.search(r'class="tt-progress-total" data-segments="(\d+)" data-translated="(\d+)"', html)
     assert [int(n) for n in total.groups()] == [report["total"]["segments"], report["total"]["translated"]]
     doc = parse(files()[INTRO_PATH], INTRO_PATH)
     line = next(seg.slot_start for seg in doc.segments() if seg.state == "untranslated")
     assert f'href="../chapter_a/intro/#tt-L{line}"' in html
+
+
+def test_progress_page_lists_drafts_to_review(book):
+    report = json.loads(run_tools("status", "docs", "--json", cwd=book).stdout)
+    assert report["total"]["draft"] == 1  # the chapter page's machine draft
+    html = article(page(book, "progress"))
+    drafts = re.search(r'<details class="tt-drafts"><summary>Bản nháp cần duyệt</summary>(.*?)</details>', html)
+    doc = parse(files()["docs/chapter_a/index.md"], "docs/chapter_a/index.md")
+    line = next(seg.slot_start for seg in doc.segments() if seg.review_state == "draft")
+    assert drafts and f'href="../chapter_a/#tt-L{line}"' in drafts.group(1)
+    assert "<th>Bản nháp</th><th>Đã duyệt</th>" in html
+
+
+def test_draft_paragraph_has_its_badge_in_the_built_page(book):
+    html = article(page(book, "chapter_a"))
+    draft = re.search(r'<div class="tt-seg tt-draft" id="tt-L\d+">(.*?)</div>', html, re.DOTALL)
+    assert draft and "Chương này bắt đầu với" in draft.group(1)
+    assert re.search(r'<span class="tt-badge tt-badge-draft" title="[^"]+">bản nháp</span>', draft.group(1))
+    assert "bản nháp" not in article(page(book, "en", "chapter_a"))
 
 
 def test_monolingual_page_in_english_edition_is_vietnamese(book):

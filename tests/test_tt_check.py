@@ -235,3 +235,62 @@ def test_a_second_credits_section_adds_its_names():
         "<!--\nB.\n-->\n\nHai.\n\n### Những người thực hiện\n* Lê Văn C\n"
     )
     assert parse(page).contributors == ["Nguyễn Văn A", "Lê Văn C"]
+
+
+# --- review markers -------------------------------------------------------------------------
+
+
+def review_problems(marker: str, slot: str = "Một đoạn.") -> list[tuple[int, str, str]]:
+    doc = parse(f"<!--\nA paragraph.\n-->\n{marker}\n\n{slot}\n", path="p.md")
+    return [(d.line, d.severity, d.message) for d in check_document(doc, GLOSSARY)]
+
+
+@pytest.mark.parametrize("marker", ["<!-- draft -->", "<!-- draft: machine -->", "<!--draft:machine-->"])
+def test_draft_translation_warns_with_the_review_command(marker):
+    assert review_problems(marker) == [
+        (4, "warning", "draft translation: review it, then run 'review p.md --lines 6 --by \"Full Name\"'")
+    ]
+
+
+def test_reviewed_translation_is_clean():
+    assert review_problems("<!-- reviewed: Nguyễn Văn A -->") == []
+
+
+@pytest.mark.parametrize("marker", ["<!-- reviewed: -->", "<!-- reviewed -->"])
+def test_review_marker_without_a_name_warns(marker):
+    (found,) = review_problems(marker)
+    assert found[:2] == (4, "warning") and found[2].startswith("review marker without a name")
+
+
+@pytest.mark.parametrize(
+    "marker",
+    ["<!-- reviewed by Nguyễn Văn A -->", "<!-- review: Nguyễn Văn A -->", "<!-- reviewd: Lê Văn C -->"],
+)
+def test_misspelt_review_marker_is_reported_not_taken_as_a_note(marker):
+    found = review_problems(marker)
+    assert [(line, severity) for line, severity, _ in found] == [(4, "warning")]
+    assert found[0][2].startswith("malformed review marker")
+    assert parse(f"<!--\nA paragraph.\n-->\n{marker}\n\nMột đoạn.\n").segments()[0].review is None
+
+
+def test_second_review_marker_warns():
+    doc = parse("<!--\nA paragraph.\n-->\n<!-- draft -->\n<!-- reviewed: Lê C -->\n\nMột đoạn.\n", path="p.md")
+    assert [(d.line, d.message.split(":")[0]) for d in check_document(doc)] == [(5, "a second review marker")]
+
+
+def test_review_marker_on_untranslated_segment_warns():
+    (found,) = review_problems("<!-- reviewed: Lê C -->", "*dịch đoạn phía trên*")
+    assert found[:2] == (4, "warning") and "untranslated segment" in found[2]
+
+
+def test_review_marker_outside_a_segment_warns():
+    doc = parse("Một đoạn.\n\n<!-- reviewed: Lê Văn C -->\n", path="p.md")
+    found = [(d.line, d.message) for d in check_document(doc)]
+    assert (3, "review marker outside a segment: put it on the line after the English comment, or delete it") in found
+
+
+def test_outdated_segment_with_review_marker_is_outdated_not_draft():
+    doc = parse(
+        "<!--\nA paragraph.\n-->\n<!-- outdated: the English changed -->\n<!-- draft -->\n\nMột đoạn.\n", path="p.md"
+    )
+    assert [d.message.split(":")[0] for d in check_document(doc)] == ["outdated translation"]

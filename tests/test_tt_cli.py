@@ -35,6 +35,32 @@ def test_status_json_counts_pages_chapters_and_total(book):
     assert {c["path"] for c in data["chapters"]} == {"docs", "docs/chapter_a"}
 
 
+def test_status_json_counts_drafts_and_reviews_as_translated(book):
+    draft = "<!--\nA draft.\n-->\n<!-- draft: machine -->\n\nMột bản nháp.\n\n"
+    review = "<!--\nChecked.\n-->\n<!-- reviewed: Lê Văn C -->\n\nĐã kiểm tra.\n\n"
+    stale = "<!--\nChanged.\n-->\n<!-- outdated: x -->\n<!-- reviewed: Lê Văn C -->\n\nĐã đổi.\n"
+    (book / "docs" / "chapter_a" / "two.md").write_text(draft + review + stale, encoding="utf-8")
+    data = json.loads(run("status", "docs", "--json", cwd=book).stdout)
+    two = next(page for page in data["pages"] if page["path"] == "docs/chapter_a/two.md")
+    assert {key: two[key] for key in ("segments", "translated", "outdated", "draft", "reviewed")} == {
+        "segments": 3,
+        "translated": 2,
+        "outdated": 1,
+        "draft": 1,
+        "reviewed": 1,
+    }
+    chapter = next(entry for entry in data["chapters"] if entry["path"] == "docs/chapter_a")
+    assert (chapter["translated"], chapter["draft"], chapter["reviewed"]) == (4, 1, 1)
+    assert (data["total"]["draft"], data["total"]["reviewed"], data["total"]["segments"]) == (1, 1, 6)
+    table = run("status", "docs", cwd=book, columns=120).stdout
+    assert "Draft" in table and "Reviewed" in table
+
+
+def test_status_table_has_no_review_columns_without_markers(book):
+    table = run("status", "docs", cwd=book, columns=120).stdout
+    assert "Outdated" in table and "Draft" not in table
+
+
 def test_status_table_renders(book):
     result = run("status", "docs", cwd=book)
     assert result.returncode == 0

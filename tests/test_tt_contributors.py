@@ -84,11 +84,15 @@ def test_git_authors_are_listed_where_there_is_history(tmp_path):
     git(tmp_path, "add", "docs/a.md")
     git(tmp_path, "commit", "-qm", "a")
     write_page(docs, "new.md", ["* Đặng Văn An"])  # no history yet
+    # Lines not committed yet count as words of git's configured author (see test_tt_contributor_words.py).
+    git(tmp_path, "config", "user.name", "Lê Văn Cường")
+    git(tmp_path, "config", "user.email", "cuong@example.org")
     aliases = tmp_path / "aliases.yml"
     aliases.write_text("minh@example.org: Phạm Văn Minh\n", encoding="utf-8")
     report = collect_contributors([str(docs)], str(aliases))
     assert [(p.name, p.pages, p.git_pages) for p in report.people] == [
         ("Đặng Văn An", ["a.md", "new.md"], []),
+        ("Lê Văn Cường", [], []),
         ("Phạm Văn Minh", [], ["a.md"]),
     ]
     text = render_markdown(report, "cmd")

@@ -288,3 +288,14 @@ def test_bom_before_a_fence_on_the_first_line():
     text = "\ufeff```python\nx = 1\n```\n"
     doc = parse(text)
     assert [b.kind for b in doc.blocks] == ["code"] and write(doc) == text
+
+
+def test_reference_alone_on_a_line_stays_in_its_paragraph():
+    # Hard-wrapped English (d2l's) puts a reference on a line of its own; only :label:-style
+    # directives make a line of their own.
+    page = "<!--\nReplace the state in\n:eqref:`eq_h`\nwith a GRU.\n-->\n\nThay trạng thái trong\n:eqref:`eq_h`\nbằng GRU.\n"
+    doc = parse(page)
+    assert [block.kind for block in doc.blocks] == ["segment"]
+    assert doc.segments()[0].translation == "Thay trạng thái trong\n:eqref:`eq_h`\nbằng GRU."
+    english = parse("Replace the state in\n:eqref:`eq_h`\nwith a GRU.\n:label:`sec_x`\n")
+    assert [block.kind for block in english.blocks] == ["other", "label"]

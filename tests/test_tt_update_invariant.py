@@ -9,10 +9,10 @@ itself holds changes no byte.
 from __future__ import annotations
 
 import json
-import unicodedata
 from pathlib import Path
 
 import pytest
+from conftest import assert_nothing_lost
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,41 +20,12 @@ from translation_tools.check import check_document
 from translation_tools.document import UNTRANSLATED, Segment
 from translation_tools.parse import parse
 from translation_tools.scaffold import scaffold
-from translation_tools.syntax import PLACEHOLDER, VIETNAMESE_LETTERS, unescape_comment
+from translation_tools.syntax import PLACEHOLDER
 from translation_tools.update import update
 from translation_tools.write import write
 
 REAL = Path(__file__).parent / "real" / "d2l-vn" / "pairs"
 PAIRS = sorted(p for p in REAL.glob("*") if (p / "page.md").exists()) if REAL.exists() else []
-
-
-def vietnamese_lines(text: str) -> list[str]:
-    """Lines a translator wrote: a Vietnamese letter, outside the English comments, not a placeholder."""
-    doc = parse(text)
-    english: set[int] = set()
-    for seg in doc.segments():
-        english.update(range(seg.english_start, seg.english_end + 1))
-    found = []
-    for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
-        line = unicodedata.normalize("NFC", line).strip()
-        if number in english or not line or VIETNAMESE_LETTERS.isdisjoint(line):
-            continue
-        if PLACEHOLDER.fullmatch(line.lstrip("#! [").split("](")[0].strip() + ("*" if line.endswith(")") else "")):
-            continue
-        if PLACEHOLDER.search(line) and not PLACEHOLDER.sub("", line).strip("#![]() ./_-*abcdefghijklmnopqrstuvwxyz"):
-            continue
-        found.append(line)
-    return found
-
-
-def lines_of(text: str) -> set[str]:
-    return {unescape_comment(unicodedata.normalize("NFC", line)).strip() for line in text.splitlines()}
-
-
-def assert_nothing_lost(before: str, after: str) -> None:
-    kept = lines_of(after)
-    lost = [line for line in vietnamese_lines(before) if line not in kept]
-    assert not lost, f"{len(lost)} Vietnamese line(s) lost, first: {lost[0]!r}"
 
 
 def own_english(text: str) -> str:

@@ -9,11 +9,21 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from translation_tools.document import OUTDATED, TRANSLATED, Block, ContributorsBlock, Document, Segment
+from translation_tools.document import (
+    DRAFT,
+    OUTDATED,
+    REVIEWED,
+    TRANSLATED,
+    UNTRANSLATED,
+    Block,
+    ContributorsBlock,
+    Document,
+    Segment,
+)
 from translation_tools.glossary import Glossary, load_glossary
 from translation_tools.pages import page_paths
 from translation_tools.parse import FormatError, has_placeholder, is_outdated_marker, parse_file
-from translation_tools.syntax import FENCE, LABEL_DIRECTIVE, REFERENCE, toc_targets
+from translation_tools.syntax import FENCE, LABEL_DIRECTIVE, REFERENCE, REVIEW_LIKE, REVIEW_MARKER, toc_targets
 
 ERROR = "error"
 WARNING = "warning"
@@ -63,6 +73,7 @@ def check_document(doc: Document, glossary: Glossary | None = None) -> list[Diag
     for block in doc.blocks:
         if isinstance(block, Segment):
             _check_segment(block, glossary, report)
+            _check_review(doc.path, block, report)
         elif isinstance(block, ContributorsBlock):
             _check_contributors(block, report)
         elif block.kind == "other":
@@ -74,6 +85,8 @@ def check_document(doc: Document, glossary: Glossary | None = None) -> list[Diag
                     "text outside any segment: a slot ends at a blank line, so join this to "
                     "the translation above or give it its own English comment",
                 )
+        elif block.kind == "html":
+            _check_unsafe(block.text, block.start, report)
         elif block.kind == "removed":
             report(
                 block.start,
@@ -82,6 +95,14 @@ def check_document(doc: Document, glossary: Glossary | None = None) -> list[Diag
             )
         elif block.kind == "marker" and is_outdated_marker(block.text):
             report(block.start, WARNING, "outdated marker without an English comment above it: delete the line")
+        elif block.kind == "marker" and REVIEW_MARKER.fullmatch(block.text.strip()):
+            report(
+                block.start,
+                WARNING,
+                "review marker outside a segment: put it on the line after the English comment, or delete it",
+            )
+        elif block.kind in ("note", "comment") and REVIEW_LIKE.match(block.text.strip()):
+            _malformed_review(block.start, report)
         elif block.kind == "toc":
             _check_toc(doc.path, block, report)
         elif block.kind == "label":
@@ -154,9 +175,78 @@ def _check_segment(seg: Segment, glossary: Glossary | None, report) -> None:
                 f"{kind} {_quote(kind, shown)} from the English is missing or altered "
                 "in the translation: copy it unchanged",
             )
+    _check_structure(seg, report)
     _check_english_left(english.prose, vietnamese.prose, seg.slot_start, report)
     if glossary is not None:
         _check_glossary(glossary, english.prose, vietnamese.prose, seg.slot_start, report)
+
+
+def _check_review(path: str, seg: Segment, report) -> None:
+    """Review markers: drafts to review, markers that say nothing, and what only looks like one."""
+    markers = 0
+    for line, text in seg.head_lines():
+        stripped = text.strip()
+        if REVIEW_MARKER.fullmatch(stripped):
+            markers += 1
+            if markers == 2:
+                report(line, WARNING, "a second review marker: keep one (the last one counts), delete the other")
+        elif REVIEW_LIKE.match(stripped):
+            _malformed_review(line, report)
+    if seg.review is None or seg.review_line is None:
+        return
+    if seg.state == UNTRANSLATED:
+        report(
+            seg.review_line,
+            WARNING,
+            f"{seg.review} marker on an untranslated segment: translate it first, or delete the marker",
+        )
+    elif seg.review == REVIEWED and not seg.review_detail:
+        report(
+            seg.review_line,
+            WARNING,
+            "review marker without a name: write '<!-- reviewed: Full Name -->' (or run review with --by)",
+        )
+    elif seg.review_state == DRAFT:
+        lines = f"{seg.slot_start}" + (f"-{seg.slot_end}" if seg.slot_end > seg.slot_start else "")
+        report(
+            seg.review_line,
+            WARNING,
+            f"draft translation: review it, then run 'review {path} --lines {lines} --by \"Full Name\"'",
+        )
+
+
+def _malformed_review(line: int, report) -> None:
+    report(
+        line,
+        WARNING,
+        "malformed review marker: write '<!-- draft -->', '<!-- draft: machine -->' or "
+        "'<!-- reviewed: Full Name -->' on its own line after the English comment",
+    )
+
+
+def _check_structure(seg: Segment, report) -> None:
+    """The translation keeps the English's blocks: a list keeps its items, a table its columns."""
+    from translation_tools.mdtext import block_shape
+
+    if seg.translation.lstrip().startswith(("$$", ":begin_tab:")):
+        return
+    # A paragraph may be translated as several (the slot reads on after a blank line).
+    ours, theirs = (_paragraphs_merged(block_shape(text)) for text in (seg.english, seg.translation))
+    if ours == theirs:
+        return
+    first = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b), min(len(ours), len(theirs)))
+    said = ours[first] if first < len(ours) else "nothing more"
+    written = theirs[first] if first < len(theirs) else "nothing more"
+    report(
+        seg.slot_start,
+        WARNING,
+        f"the translation's blocks differ from the English's: where the English has {said}, the translation "
+        f"has {written}; keep the same headings, paragraphs, list items and table columns",
+    )
+
+
+def _paragraphs_merged(shape: list[str]) -> list[str]:
+    return [part for index, part in enumerate(shape) if part != "a paragraph" or shape[index - 1 : index] != [part]]
 
 
 def _references(found: list[str]) -> list[str]:

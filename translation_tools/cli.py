@@ -36,6 +36,14 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument(
         "--min-percent", type=float, default=None, metavar="N", help="exit 1 when the total is below N %%"
     )
+    status.add_argument(
+        "--upstream",
+        metavar="ENGLISH_DIR_OR_GIT_REV",
+        help="per page with a source_revision: did its English move since, how many segments, the update command",
+    )
+    status.add_argument(
+        "--upstream-repo", metavar="REPO", help="the English repository's checkout, when --upstream is a git revision"
+    )
     status.set_defaults(run=run_status)
 
     contributors = commands.add_parser("contributors", help="who translated what; regenerate contributors.md")
@@ -93,12 +101,69 @@ def build_parser() -> argparse.ArgumentParser:
     corpus.add_argument("-o", "--output", required=True, metavar="FILE.json")
     corpus.set_defaults(run=run_export_corpus)
 
+    edition = commands.add_parser("edition", help="print a page's Markdown as one edition (en or vi) sees it")
+    edition.add_argument("edition", choices=("en", "vi"))
+    edition.add_argument("page", metavar="PAGE")
+    edition.set_defaults(run=run_edition)
+
     importer = commands.add_parser("import", help="convert a Hugo or Jekyll post into a book page")
     importer.add_argument("post", metavar="POST.md")
     importer.add_argument("-o", "--output", metavar="OUT.md", help="output page (default: stdout)")
     importer.add_argument("--images", metavar="DIR", help="local copies of remote images, copied next to the page")
     importer.add_argument("--force", action="store_true", help="replace OUT.md and copied images if they exist")
     importer.set_defaults(run=run_import)
+
+    review = commands.add_parser("review", help="mark translated segments reviewed (only the review markers change)")
+    review.add_argument("page", metavar="PAGE")
+    review.add_argument("--by", required=True, metavar="NAME", help="the reviewer's full name")
+    review.add_argument("--lines", metavar="A-B", help="only segments whose translation has a line in A-B")
+    review.add_argument(
+        "--aliases", default=None, metavar="FILE", help="alias file for NAME; default: the book's aliases.yml"
+    )
+    review.set_defaults(run=run_review)
+
+    align = commands.add_parser(
+        "align", help="Vietnamese page + its English -> bilingual page, block by block, translations as drafts"
+    )
+    align.add_argument("vietnamese", metavar="VIETNAMESE.md")
+    align.add_argument("english", metavar="ENGLISH.md")
+    align.add_argument("-o", "--output", metavar="PAGE.md", help="output page (default: stdout)")
+    align.add_argument("--force", action="store_true", help="replace PAGE.md if it exists")
+    align.add_argument(
+        "--origin",
+        default="machine",
+        metavar="WORD",
+        help="where the drafts come from, written as <!-- draft: WORD --> (default: machine; '' for <!-- draft -->)",
+    )
+    align.set_defaults(run=run_align)
+
+    suggest = commands.add_parser(
+        "suggest", help="translation memory: the book's closest translations and glossary terms for a page's gaps"
+    )
+    suggest.add_argument("page", metavar="PAGE")
+    suggest.add_argument(
+        "--write", action="store_true", help="fill untranslated slots that have an exact match, as drafts"
+    )
+    suggest.add_argument("--json", action="store_true")
+    suggest.add_argument(
+        "--book", metavar="DIR", help="the folder of the book's pages (default: docs_dir of mkdocs.yml)"
+    )
+    suggest.add_argument("--glossary", metavar="FILE", help="glossary file (default: the book's glossary.yml)")
+    suggest.add_argument("--cache", metavar="FILE", help="the memory's index (default: .cache/ beside the docs folder)")
+    suggest.add_argument("--no-cache", action="store_true", help="build the index in memory, keep nothing")
+    suggest.set_defaults(run=run_suggest)
+
+    export = commands.add_parser("export", help="pages -> PO or XLIFF files for CAT tools, one file per page")
+    export.add_argument("paths", nargs="+", metavar="PATH")
+    export.add_argument("--format", required=True, choices=("po", "xliff"))
+    export.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for the exported files")
+    export.add_argument("--force", action="store_true", help="replace exported files that exist")
+    export.set_defaults(run=run_export)
+
+    for fmt, name in (("po", "PO"), ("xliff", "XLIFF")):
+        back = commands.add_parser(f"import-{fmt}", help=f"write the translations of exported {name} files back")
+        back.add_argument("files", nargs="+", metavar="FILE")
+        back.set_defaults(run=run_import_po if fmt == "po" else run_import_xliff)
     return parser
 
 
@@ -109,6 +174,10 @@ def _console(stderr: bool = False):
 
 
 def run_status(args) -> int:
+    if args.upstream:
+        from translation_tools.drift import run_upstream
+
+        return run_upstream(args)
     from translation_tools.status import collect_status, render_table
 
     report = collect_status(args.paths, jobs=0, keep_going=True)
@@ -157,10 +226,52 @@ def run_glossary(args) -> int:
     return run(args)
 
 
+def run_edition(args) -> int:
+    from translation_tools.edition import run
+
+    return run(args)
+
+
 def run_import(args) -> int:
     from translation_tools.importer import run
 
     return run(args)
+
+
+def run_review(args) -> int:
+    from translation_tools.review import run
+
+    return run(args)
+
+
+def run_align(args) -> int:
+    from translation_tools.align import run
+
+    return run(args)
+
+
+def run_suggest(args) -> int:
+    from translation_tools.memory import run
+
+    return run(args)
+
+
+def run_export(args) -> int:
+    from translation_tools.exchange import run_export
+
+    return run_export(args)
+
+
+def run_import_po(args) -> int:
+    from translation_tools.exchange import run_import
+
+    return run_import(args, "po")
+
+
+def run_import_xliff(args) -> int:
+    from translation_tools.exchange import run_import
+
+    return run_import(args, "xliff")
 
 
 if __name__ == "__main__":

@@ -63,6 +63,21 @@ class Person:
     name: str
     pages: list[str] = field(default_factory=list)  # from the pages' contributors sections
     git_pages: list[str] = field(default_factory=list)  # from git history only
+    words_translated: int = 0  # words of translation lines git blame gives them (drafts left out)
+    translated_pages: list[str] = field(default_factory=list)  # pages holding those words
+    words_reviewed: int = 0  # words of the translations their <!-- reviewed: Name --> markers cover
+    reviewed_pages: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "pages": self.pages,
+            "git_pages": self.git_pages,
+            "words_translated": self.words_translated,
+            "translated_pages": self.translated_pages,
+            "words_reviewed": self.words_reviewed,
+            "reviewed_pages": self.reviewed_pages,
+        }
 
 
 @dataclass(slots=True)
@@ -70,7 +85,7 @@ class ContributorsReport:
     people: list[Person]
 
     def as_dict(self) -> dict:
-        return {"contributors": [{"name": p.name, "pages": p.pages, "git_pages": p.git_pages} for p in self.people]}
+        return {"contributors": [p.as_dict() for p in self.people]}
 
 
 def load_aliases(path: str | None) -> dict[str, str]:
@@ -125,6 +140,95 @@ def git_authors(path: str) -> list[tuple[str, str]]:
     return authors
 
 
+UNCOMMITTED = "0" * 40  # git blame's commit for lines not committed yet
+_WORDLIKE = re.compile(r"\w")
+
+
+def count_words(text: str) -> int:
+    """Words of a translation: the space-separated tokens holding a letter or digit (markup alone is none)."""
+    return sum(1 for token in text.split() if _WORDLIKE.search(token))
+
+
+def blame_authors(path: str) -> dict[int, tuple[str, str]] | None:
+    """Line number -> (author, e-mail) from one ``git blame --line-porcelain``; None outside a repository.
+
+    Lines not committed yet belong to git's configured author (who will commit them), so the
+    figures are the same before and after the commit; a page git does not track is all such lines.
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        result = subprocess.run(
+            ["git", "blame", "--line-porcelain", "--", os.path.basename(path)],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if result.returncode != 0:
+        inside = subprocess.run(
+            ["git", "rev-parse", "--is-inside-work-tree"], cwd=folder, capture_output=True, text=True
+        )
+        author = _configured_author(folder) if inside.returncode == 0 else None
+        if author is None:
+            return None
+        with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+            return dict.fromkeys(range(1, len(handle.read().splitlines()) + 1), author)
+    lines: dict[int, tuple[str, str]] = {}
+    me: tuple[str, str] | None = None
+    commit, number, author_name, mail = "", 0, "", ""
+    for line in result.stdout.split("\n"):
+        if line.startswith("\t"):
+            if commit == UNCOMMITTED:
+                me = me or _configured_author(folder) or ("", "")
+                if me[0]:
+                    lines[number] = me
+            else:
+                lines[number] = (author_name, mail)
+        elif line.startswith("author "):
+            author_name = line[len("author ") :]
+        elif line.startswith("author-mail "):
+            mail = line[len("author-mail ") :].strip("<>")
+        else:
+            head = line.split(" ")
+            if len(head) >= 3 and len(head[0]) == 40 and head[2].isdigit():
+                commit, number = head[0], int(head[2])
+    return lines
+
+
+def _configured_author(folder: str) -> tuple[str, str] | None:
+    result = subprocess.run(["git", "var", "GIT_AUTHOR_IDENT"], cwd=folder, capture_output=True, text=True)
+    found = re.match(r"(.*?) <(.*?)>", result.stdout) if result.returncode == 0 else None
+    return (found.group(1), found.group(2)) if found else None
+
+
+def _count_page(doc, page: str, person, aliases: dict[str, str], use_git: bool) -> None:
+    """Add the page's translated words (by blame) and reviewed words (by marker) to their people."""
+    from translation_tools.document import DRAFT, REVIEWED, UNTRANSLATED
+
+    segments = [seg for seg in doc.segments() if seg.state != UNTRANSLATED]
+    blame = blame_authors(doc.path) if use_git and segments else None
+    for seg in segments:
+        if seg.review == REVIEWED and seg.review_detail:
+            reviewer = person(canonical(seg.review_detail, aliases))
+            reviewer.words_reviewed += count_words(seg.translation)
+            if page not in reviewer.reviewed_pages:
+                reviewer.reviewed_pages.append(page)
+        if blame is None or seg.review == DRAFT:
+            continue
+        for number, text in zip(range(seg.slot_start, seg.slot_end + 1), seg.translation.split("\n")):
+            who = blame.get(number)
+            words = count_words(text)
+            if who is None or not words:
+                continue
+            author, email = who
+            entry = person(aliases.get(_alias_key(email)) or canonical(author, aliases))
+            entry.words_translated += words
+            if page not in entry.translated_pages:
+                entry.translated_pages.append(page)
+
+
 def collect_contributors(paths: list[str], aliases_path: str | None = None, use_git: bool = True) -> ContributorsReport:
     aliases = load_aliases(aliases_path)
     people: dict[str, Person] = {}
@@ -138,6 +242,7 @@ def collect_contributors(paths: list[str], aliases_path: str | None = None, use_
             entry = person(canonical(name, aliases))
             if page not in entry.pages:
                 entry.pages.append(page)
+        _count_page(doc, page, person, aliases, use_git)
         if use_git:
             for author, email in git_authors(doc.path):
                 name = aliases.get(_alias_key(email)) or canonical(author, aliases)
@@ -148,6 +253,8 @@ def collect_contributors(paths: list[str], aliases_path: str | None = None, use_
     for entry in ordered:
         entry.pages.sort()
         entry.git_pages.sort()
+        entry.translated_pages.sort()
+        entry.reviewed_pages.sort()
     return ContributorsReport(ordered)
 
 
@@ -180,6 +287,11 @@ def render_markdown(report: ContributorsReport, command: str) -> str:
         "Everyone who translated, wrote or reviewed the book, in Vietnamese alphabetical order.",
         'Pages marked "git history" come from the page\'s git history, not its contributors section.',
         "",
+        'Số từ "đã dịch" đếm các dòng bản dịch mà `git blame` ghi cho người đó (trừ bản nháp);',
+        'số từ "đã hiệu đính" đếm các bản dịch có dấu `<!-- reviewed: Tên -->` của người đó.',
+        'Words "translated" count the translation lines `git blame` gives the person (drafts left out);',
+        'words "reviewed" count the translations their `<!-- reviewed: Name -->` markers cover.',
+        "",
     ]
     for entry in report.people:
         lines.append(f"## {entry.name}")
@@ -188,6 +300,16 @@ def render_markdown(report: ContributorsReport, command: str) -> str:
             lines.append("- Trang / Pages: " + ", ".join(f"`{page}`" for page in entry.pages))
         if entry.git_pages:
             lines.append("- Lịch sử git / Git history: " + ", ".join(f"`{page}`" for page in entry.git_pages))
+        if entry.words_translated:
+            lines.append(
+                f"- Đã dịch / Translated: {entry.words_translated} từ / words, "
+                f"{len(entry.translated_pages)} trang / page(s)"
+            )
+        if entry.words_reviewed:
+            lines.append(
+                f"- Đã hiệu đính / Reviewed: {entry.words_reviewed} từ / words, "
+                f"{len(entry.reviewed_pages)} trang / page(s)"
+            )
         lines.append("")
     return "\n".join(lines)
 
@@ -244,7 +366,15 @@ def run(args) -> int:
     table.add_column("Name")
     table.add_column("Pages")
     table.add_column("Git history only")
+    table.add_column("Words translated", justify="right")
+    table.add_column("Words reviewed", justify="right")
     for entry in report.people:
-        table.add_row(entry.name, ", ".join(entry.pages), ", ".join(entry.git_pages))
+        table.add_row(
+            entry.name,
+            ", ".join(entry.pages),
+            ", ".join(entry.git_pages),
+            str(entry.words_translated),
+            str(entry.words_reviewed),
+        )
     Console(highlight=False).print(table)
     return 0

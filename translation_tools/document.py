@@ -6,6 +6,7 @@ gives the page back byte for byte (see ``write.write``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,14 +28,22 @@ BLOCK_KINDS = frozenset(
         "note",
         "removed",
         "comment",
+        "definition",
+        "html",
+        "rule",
         "blank",
         "other",
     }
 )
 
+_LINE_BREAK = re.compile("\r\n|\n|\r")  # the parser's line ends (see parse.split_lines)
+
 TRANSLATED = "translated"
 UNTRANSLATED = "untranslated"
 OUTDATED = "outdated"
+# Review states of a translated segment (``Segment.review``), from its review marker.
+DRAFT = "draft"
+REVIEWED = "reviewed"
 
 # Block kinds besides segments: ``marker`` is a part/review/outdated marker, ``note`` a comment
 # in Vietnamese (a translator's note), ``removed`` a translation whose English vanished in an
@@ -119,6 +128,21 @@ class Segment(Block):
         return self._role
 
     @property
+    def review_state(self) -> str | None:
+        """``draft`` or ``reviewed`` for a translated segment with a review marker, else None.
+
+        An outdated segment keeps its marker but is outdated first: its review is stale.
+        """
+        return self.review if self.state == TRANSLATED else None
+
+    def head_lines(self) -> list[tuple[int, str]]:
+        """(line number, text) of the lines between the English comment(s) and the slot:
+        outdated and review markers, translators' notes, blank lines."""
+        lines = _LINE_BREAK.split(self.text)
+        last = min(self.slot_start - 1, self.end)
+        return [(number, lines[number - self.start]) for number in range(self.english_end + 1, last + 1)]
+
+    @property
     def is_placeholder(self) -> bool:
         """True when the slot holds nothing but a ``*dịch … *`` placeholder (or nothing)."""
         return self.state == UNTRANSLATED
@@ -143,18 +167,32 @@ def split_comments(lines: list[str]) -> list[list[str]]:
 
 
 def comment_body(lines: list[str]) -> str:
-    """The text between ``<!--`` and ``-->`` in ``lines``, dedented, blank edges dropped."""
+    """The text between ``<!--`` and ``-->`` in ``lines``, blank edges dropped.
+
+    Lines keep their trailing spaces (two of them are a hard line break) and, below four
+    spaces, their indentation; only the text beside the markers is trimmed.
+    """
     lines = [line.rstrip("\r") for line in lines]
     lines[0] = UPDATE_TAG.sub("<!--", lines[0], count=1).split("<!--", 1)[1]
-    lines[-1] = lines[-1].split("-->", 1)[0]
-    lines = [line.rstrip() for line in lines]
+    lines[-1] = lines[-1].split("-->", 1)[0].rstrip()
+    if len(lines) > 1 or not lines[0].strip():
+        lines[0] = lines[0].rstrip() if not lines[0].strip() else lines[0]
+    else:
+        lines[0] = lines[0].strip()
+    lines = [line if line.strip() else "" for line in lines]
     while lines and not lines[0]:
         lines.pop(0)
     while lines and not lines[-1]:
         lines.pop()
-    indents = [len(line) - len(line.lstrip()) for line in lines if line]
-    cut = min(indents) if indents else 0
-    return "\n".join(line[cut:] for line in lines)
+    # English indented as a whole by four or more spaces would read as code: that margin is
+    # the writer's, not the text's. A smaller one is kept (a list's columns carry its structure).
+    margins = [line[: len(line) - len(line.lstrip())] for line in lines if line]
+    cut = min(map(len, margins), default=0)
+    while cut and len({margin[:cut] for margin in margins}) > 1:
+        cut -= 1
+    if cut >= 4:
+        lines = [line[cut:] for line in lines]
+    return "\n".join(lines)
 
 
 def heading_text(markdown: str) -> str | None:
@@ -198,10 +236,12 @@ class Stats:
     """Segment counts of a page or a set of pages; ``no_source`` counts pages without English."""
 
     segments: int = 0
-    translated: int = 0
+    translated: int = 0  # draft and reviewed segments are translated too
     untranslated: int = 0
     outdated: int = 0
     no_source: int = 0
+    draft: int = 0
+    reviewed: int = 0
 
     @property
     def percent(self) -> float:
@@ -217,6 +257,8 @@ class Stats:
             self.untranslated + other.untranslated,
             self.outdated + other.outdated,
             self.no_source + other.no_source,
+            self.draft + other.draft,
+            self.reviewed + other.reviewed,
         )
 
     def as_dict(self) -> dict[str, int]:
@@ -225,6 +267,8 @@ class Stats:
             "translated": self.translated,
             "untranslated": self.untranslated,
             "outdated": self.outdated,
+            "draft": self.draft,
+            "reviewed": self.reviewed,
         }
 
 
@@ -289,6 +333,9 @@ class Document:
                     slot_start=block.slot_start,
                     slot_end=block.slot_end,
                     outdated_line=block.outdated_line,
+                    review=block.review,
+                    review_detail=block.review_detail,
+                    review_line=block.review_line,
                 )
             elif isinstance(block, CodeBlock):
                 item.update(info=block.info)
@@ -315,6 +362,11 @@ class Document:
             state = block.state  # type: ignore[attr-defined]
             if state == TRANSLATED:
                 stats.translated += 1
+                review = block.review  # type: ignore[attr-defined]
+                if review == DRAFT:
+                    stats.draft += 1
+                elif review == REVIEWED:
+                    stats.reviewed += 1
             elif state == OUTDATED:
                 stats.outdated += 1
             else:

@@ -62,6 +62,42 @@ def detect_role(english: str) -> str:
     return "other"
 
 
+_SHAPE_NAMES = {
+    "heading_open": "a heading",
+    "paragraph_open": "a paragraph",
+    "blockquote_open": "a quote",
+    "fence": "a code block",
+    "code_block": "a code block",
+    "hr": "a rule",
+    "html_block": "HTML",
+}
+
+
+def block_shape(text: str) -> list[str]:
+    """The sequence of top-level blocks, as words: "a heading", "a list of 3 items", "a table of 2 columns"."""
+    shape: list[str] = []
+    open_lists: list[list[int]] = []
+    for token in tokens(text):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            open_lists.append([0])
+        elif token.type == "list_item_open" and len(open_lists) == 1:
+            open_lists[0][0] += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            count = open_lists.pop()[0]
+            if not open_lists:
+                shape.append(f"a list of {count} item{'s' if count != 1 else ''}")
+        elif token.type == "table_open" and token.level == 0:
+            shape.append("table")
+        elif token.type == "th_open" and shape and shape[-1].startswith("table"):
+            shape[-1] = "table+" if shape[-1] == "table" else shape[-1] + "+"
+        elif token.type == "thead_close" and shape and shape[-1].startswith("table"):
+            columns = shape[-1].count("+")
+            shape[-1] = f"a table of {columns} column{'s' if columns != 1 else ''}"
+        elif token.level == 0 and token.type in _SHAPE_NAMES:
+            shape.append(_SHAPE_NAMES[token.type])
+    return shape
+
+
 @dataclass(slots=True)
 class InlineParts:
     """The parts of a paragraph that must survive translation unchanged."""

@@ -74,6 +74,20 @@ def _book_file_of(path: str, names: tuple[str, ...]) -> str | None:
         folder = parent
 
 
+def book_docs_dir(path: str) -> str | None:
+    """The ``docs_dir`` of the nearest ``mkdocs.yml`` above ``path`` (the folder of the book's pages), or None."""
+    folder = os.path.abspath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
+    while True:
+        config = next((c for c in (os.path.join(folder, n) for n in MKDOCS_CONFIGS) if os.path.isfile(c)), None)
+        if config:
+            found = docs_dir(config)
+            return _display(os.path.relpath(found) if _inside_cwd(found) else found)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
 def docs_dir(config: str) -> str:
     """The ``docs_dir`` of a MkDocs config (default ``docs``), relative to the config's folder."""
     import yaml

@@ -30,7 +30,11 @@ from translation_tools.syntax import (
     DIRECTIVE_LINE,
     FENCE,
     HEADING_START,
+    HTML_BLOCK,
     IMAGE,
+    INDENTED_CODE,
+    LINK_DEFINITION,
+    LIST_OR_QUOTE,
     MARKER_TEXT,
     NAME_BULLET,
     OUTDATED_COMMENT,
@@ -40,6 +44,7 @@ from translation_tools.syntax import (
     TAB_BEGIN,
     TAB_END,
     TABLE_CAPTION_LINE,
+    THEMATIC_BREAK,
     UPDATE_TAG,
     clean,
     is_vietnamese,
@@ -137,7 +142,7 @@ def comment_role(body: str) -> str:
     text = body.strip()
     if not text:
         return "empty"
-    if text.startswith(("```", "~~~")):
+    if text.startswith(("```", "~~~")) and _fenced_whole(text):
         return "code"
     if text.startswith("$$") and text.endswith("$$"):
         return "math"
@@ -148,6 +153,17 @@ def comment_role(body: str) -> str:
     if is_vietnamese(text):
         return "vietnamese"
     return "english"
+
+
+def _fenced_whole(text: str) -> bool:
+    """``text`` is one fenced code block: an opening fence line, then its closing fence last."""
+    lines = text.split("\n")
+    opening = FENCE.fullmatch(lines[0])
+    if opening is None or (opening.group(1)[0] == "`" and "`" in opening.group(2)) or len(lines) < 2:
+        return False
+    marker = opening.group(1)
+    last = lines[-1].strip()
+    return last.startswith(marker[0] * len(marker)) and not last.strip(marker[0])
 
 
 def is_name_bullet(line: str) -> re.Match[str] | None:
@@ -245,6 +261,8 @@ class _Scanner:
                 i += 1
             elif line[0] == "#" and self.contributors_heading(i):
                 i = self.contributors_section(i)
+            elif (kind := self.shared_start(i)) is not None:
+                i = self.shared(i, kind)
             else:
                 j = self.prose_end(i + 1)
                 self.add(Block("other", i + 1, j, self.text(i, j - 1)))
@@ -253,6 +271,53 @@ class _Scanner:
         return doc
 
     # --- line tests -------------------------------------------------------
+
+    def shared_start(self, i: int) -> str | None:
+        """``definition``, ``html``, ``rule`` or ``code`` (indented) when such a block starts on line i."""
+        raw = self.raw[i].rstrip("\r\n")
+        first = self.stripped[i][0]
+        if first == "[" and LINK_DEFINITION.fullmatch(raw):
+            return "definition"
+        if first == "<" and HTML_BLOCK.match(raw):
+            return "html"
+        if first in "-*_" and THEMATIC_BREAK.fullmatch(raw):
+            return "rule"
+        if raw[:1] in (" ", "\t") and INDENTED_CODE.fullmatch(raw) and self.after_block(i):
+            return "code"
+        return None
+
+    def after_block(self, i: int) -> bool:
+        """Line i follows a blank line (or starts the page) and the block above is not prose,
+        which an indented line could be continuing (a list item's second paragraph)."""
+        if i > 0 and self.stripped[i - 1]:
+            return False
+        previous = next((block for block in reversed(self.blocks) if block.kind != "blank"), None)
+        return previous is None or previous.kind not in ("other", "contributors")
+
+    def shared(self, i: int, kind: str) -> int:
+        """A block both editions show as it is; returns the index after it."""
+        n = len(self.raw)
+        j = i + 1
+        if kind == "rule":
+            j = i + 1
+        elif kind == "code":  # indented lines, blank lines between them
+            last = i
+            while j < n:
+                if self.stripped[j]:
+                    if not INDENTED_CODE.fullmatch(self.raw[j].rstrip("\r\n")):
+                        break
+                    last = j
+                j += 1
+            j = last + 1
+        else:
+            while j < n and self.stripped[j] and not (kind == "definition" and self.stripped[j].startswith("<!--")):
+                j += 1
+        text = self.text(i, j - 1)
+        if kind == "code":
+            self.add(CodeBlock("code", i + 1, j, text, "", text.replace("\r\n", "\n").rstrip("\n")))
+        else:
+            self.add(Block(kind, i + 1, j, text))
+        return j
 
     def fence_at(self, i: int):
         line = self.raw[i].rstrip("\r\n")
@@ -343,7 +408,7 @@ class _Scanner:
     def comment_kind(self, i: int, j: int) -> str:
         """What the comment on lines i..j is: ``english``, ``math``, ``marker``, ``note``, ``removed`` or ``comment``."""
         stripped = self.stripped
-        if j == i and is_outdated_marker(stripped[i]):
+        if j == i and (is_outdated_marker(stripped[i]) or REVIEW_MARKER.fullmatch(stripped[i])):
             return "marker"
         if REMOVED.match(stripped[i]):
             return "removed"
@@ -402,9 +467,13 @@ class _Scanner:
         return k < n and UPDATE_TAG.match(self.stripped[k]) is not None
 
     def math_follows(self, k: int) -> bool:
-        """A display math block starts at line k, after blank lines: a translated formula."""
+        """A display math block starts at line k, after blank lines and outdated or review markers:
+        a translated formula."""
         n = len(self.raw)
-        while k < n and not self.stripped[k]:
+        stripped = self.stripped
+        while k < n and (
+            not stripped[k] or is_outdated_marker(stripped[k]) or REVIEW_MARKER.fullmatch(stripped[k]) is not None
+        ):
             k += 1
         return k < n and self.stripped[k].startswith("$$")
 
@@ -506,10 +575,15 @@ class _Scanner:
             return first
         k = first
         breaks = self.breaks_prose
+        in_list = LIST_OR_QUOTE.match(self.raw[first]) is not None
         while True:
             start = k
             while k < n and not (not stripped[k] or (stripped[k][0] in _BREAK_FIRST and breaks(k))):
                 k += 1
+            while in_list and k < n and self.raw[k][:1] in (" ", "\t") and self.fence_at(k):
+                k = self.fence_end(k) + 1  # a code block inside a translated list item
+                while k < n and not (not stripped[k] or (stripped[k][0] in _BREAK_FIRST and breaks(k))):
+                    k += 1
             if k == start:
                 return k
             # A translation may have several paragraphs: prose after blank lines, before the next
@@ -517,26 +591,49 @@ class _Scanner:
             after = k
             while after < n and not stripped[after]:
                 after += 1
-            if after == k or after >= n or breaks(after) or HEADING_START.match(stripped[after]):
+            if after == k or after >= n:
+                return k
+            if in_list and self.raw[after][:1] in (" ", "\t") and self.fence_at(after):
+                k = after  # the item goes on with a code block
+                continue
+            if breaks(after) or HEADING_START.match(stripped[after]):
+                return k
+            if self.shared_paragraph(first, after):
                 return k
             k = after
 
-    def fence(self, i: int) -> int:
+    def shared_paragraph(self, slot: int, i: int) -> bool:
+        """A block after a blank line that is not more translation: a link definition, an HTML
+        block, a rule, or indented code (unless the slot is a list or quote it may continue)."""
+        raw = self.raw[i].rstrip("\r\n")
+        first = self.stripped[i][0]
+        if (
+            (first == "[" and LINK_DEFINITION.fullmatch(raw))
+            or (first == "<" and HTML_BLOCK.match(raw))
+            or (first in "-*_" and THEMATIC_BREAK.fullmatch(raw))
+        ):
+            return True
+        return bool(INDENTED_CODE.fullmatch(raw)) and not LIST_OR_QUOTE.match(self.raw[slot])
+
+    def fence_end(self, i: int) -> int:
+        """Index of the line closing the fence opened on line ``i``."""
         match = self.fence_at(i)
         marker = match.group(1)
-        info = match.group(2).strip()
         char, size = marker[0], len(marker)
-        n = len(self.raw)
-        for j in range(i + 1, n):
+        for j in range(i + 1, len(self.raw)):
             line = self.stripped[j]
             if (
                 line.startswith(char * size)
                 and not line.strip(char)
                 and len(self.raw[j]) - len(self.raw[j].lstrip(" ")) < 4
             ):
-                break
-        else:
-            raise self.error(i, f"unterminated code fence: add a closing '{marker}' line")
+                return j
+        raise self.error(i, f"unterminated code fence: add a closing '{marker}' line")
+
+    def fence(self, i: int) -> int:
+        match = self.fence_at(i)
+        info = match.group(2).strip()
+        j = self.fence_end(i)
         kind = "toc" if info.split(" ")[0].strip("{}.") == "toc" else "code"
         body = "".join(self.raw[i + 1 : j]).replace("\r\n", "\n").rstrip("\n")
         self.add(CodeBlock(kind, i + 1, j + 1, self.text(i, j), info, body))

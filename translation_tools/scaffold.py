@@ -10,7 +10,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 
-from translation_tools.document import Document
+from translation_tools.document import Block, Document, Segment
 from translation_tools.parse import FormatError, parse, parse_file
 from translation_tools.syntax import CAPTION_PLACEHOLDER, HEADING_PLACEHOLDER, PARAGRAPH_PLACEHOLDER
 from translation_tools.write import render_segment, write_file_atomic
@@ -35,41 +35,102 @@ class Item:
     labels: list[str] = field(default_factory=list)  # :label:/:width: lines glued below it
 
 
-def english_items(doc: Document) -> list[Item]:
-    """Split an English page into prose blocks (by markdown-it) and pass-through blocks."""
-    from translation_tools.mdtext import markdown
+# Blocks markdown-it reads together: prose, and the shared blocks that sit among prose (a loose
+# list spans blank lines; a link definition or an indented code block is read in context).
+_RUN_KINDS = frozenset({"other", "blank", "definition", "html", "rule"})
+# Top-level markdown-it tokens written outside comments, as they are, in both editions.
+_RAW_TOKENS = frozenset({"hr", "html_block", "code_block", "fence"})
 
+
+def english_items(doc: Document) -> list[Item]:
+    """Split an English page into prose to translate and blocks passed through unchanged.
+
+    Runs of prose are read by markdown-it as a whole, so a list keeps its items and its
+    looseness, and a top-level token is one item; lines no token covers (link reference
+    definitions) pass through. Code, math, toc and label blocks come from the parser.
+    """
     items: list[Item] = []
     previous_end = 0
+    run: list[Block] = []
+
+    def flush() -> None:
+        nonlocal previous_end
+        if run:
+            items.extend(_run_items(doc, run))
+            run.clear()
+
     for block in doc.blocks:
-        text = block.text.rstrip("\r\n").replace("\r\n", "\n")
-        if block.kind == "blank":
+        if (
+            block.kind in _RUN_KINDS
+            or (block.kind == "code" and (block.text[:1] in (" ", "\t") and any(b.kind == "other" for b in run)))
+            or (block.kind == "code" and not block.text.lstrip(" \t").startswith(("```", "~~~")))
+        ):
+            run.append(block)
+            if block.kind != "blank":
+                previous_end = block.end
             continue
+        flush()
+        text = block.text.rstrip("\r\n").replace("\r\n", "\n")
         if block.kind == "label":
             if items and block.start == previous_end + 1:
                 items[-1].labels.append(text)
             else:
                 items.append(Item("raw", text, block.start))
-        elif block.kind == "other":
-            lines = text.split("\n")
-            for token in markdown().parse(text):
-                if token.level != 0 or token.map is None or token.nesting == -1:
-                    continue
-                first, last = token.map
-                chunk = "\n".join(lines[first:last]).strip("\n")
-                kind = "raw" if token.type in ("hr", "html_block") or _captionless_image(chunk) else "prose"
-                if "-->" in chunk and kind == "prose":
-                    line = block.start + first
-                    raise FormatError(
-                        doc.path, line, "the English contains '-->', which would end its comment early: rephrase it"
-                    )
-                items.append(Item(kind, chunk, block.start + first))
         elif block.kind == "front_matter":
             continue
+        elif isinstance(block, Segment):
+            # The English has a hidden comment of its own, then text: the comment is kept on one line
+            # (a one-line comment is never English to translate) and the text is read as prose.
+            items.append(Item("raw", "<!-- " + " ".join(block.english.split()) + " -->", block.start))
+            if block.translation:
+                items.extend(_prose_items(doc, block.translation, block.slot_start))
         else:
             items.append(Item("raw", text, block.start))
         previous_end = block.end
+    flush()
     return items
+
+
+def _run_items(doc: Document, run: list[Block]) -> list[Item]:
+    return _prose_items(doc, "".join(block.text for block in run), run[0].start)
+
+
+def _prose_items(doc: Document, text: str, first_line: int) -> list[Item]:
+    """Items of a stretch of Markdown: one per top-level token, uncovered lines passed through."""
+    from translation_tools.mdtext import markdown
+
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    covered = [False] * len(lines)
+    found: list[tuple[int, Item]] = []
+    for token in markdown().parse(text):
+        if token.level != 0 or token.map is None or token.nesting == -1:
+            continue
+        start, end = token.map
+        for index in range(start, end):
+            covered[index] = True
+        chunk = "\n".join(lines[start:end]).strip("\n")
+        kind = "raw" if token.type in _RAW_TOKENS or _captionless_image(chunk) else "prose"
+        if token.type == "html_block" and chunk.lstrip().startswith("<!--"):
+            continue  # a comment the parser already placed (or that holds nothing)
+        if "-->" in chunk and kind == "prose":
+            raise FormatError(
+                doc.path,
+                first_line + start,
+                "the English contains '-->', which would end its comment early: rephrase it",
+            )
+        found.append((start, Item(kind, chunk, first_line + start)))
+    # Lines no token covers: link reference definitions (markdown-it keeps them in its env).
+    index = 0
+    while index < len(lines):
+        if covered[index] or not lines[index].strip():
+            index += 1
+            continue
+        start = index
+        while index < len(lines) and not covered[index] and lines[index].strip():
+            index += 1
+        found.append((start, Item("raw", "\n".join(lines[start:index]), first_line + start)))
+    return [item for _, item in sorted(found, key=lambda pair: pair[0])]
 
 
 def _captionless_image(chunk: str) -> bool:

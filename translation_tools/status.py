@@ -107,14 +107,22 @@ def _cpu_count() -> int:
 
 
 def render_table(report: StatusReport, console) -> None:
-    """A rich table: a row per chapter with a progress bar, then its pages."""
+    """A rich table: a row per chapter with a progress bar, then its pages.
+
+    "Done" counts every translated segment; when any page has review markers, "Draft" and
+    "Reviewed" columns show the part of it that is a draft or has been reviewed."""
     from rich.progress_bar import ProgressBar
     from rich.table import Table
 
+    total = report.total
+    columns = ["segments", "translated", "untranslated", "outdated"]
+    if total.draft or total.reviewed:
+        columns += ["draft", "reviewed"]
     table = Table(title="Tiến độ dịch / Translation status", show_lines=False)
     table.add_column("Page", no_wrap=True)
-    for name in ("Segs", "Done", "Left", "Outdated", "%"):
-        table.add_column(name, justify="right")
+    for key in columns:
+        table.add_column(_HEADERS[key], justify="right")
+    table.add_column("%", justify="right")
     table.add_column("")
     chapters = report.chapters()
     by_chapter: dict[str, list[PageStatus]] = {}
@@ -124,30 +132,33 @@ def render_table(report: StatusReport, console) -> None:
         stats = chapters[chapter]
         table.add_row(
             f"[bold]{chapter}/[/bold]",
-            *_cells(stats),
+            *_cells(stats, columns),
             ProgressBar(total=max(stats.segments, 1), completed=stats.translated if stats.segments else 1, width=12),
         )
         for page in pages:
             name = "  " + page.path.rsplit("/", 1)[-1]
             if page.no_source:
-                table.add_row(name, "-", "-", "-", "-", "no source", "")
+                table.add_row(name, *["-"] * len(columns), "no source", "")
             else:
-                table.add_row(name, *_cells(page.stats), "")
-    total = report.total
+                table.add_row(name, *_cells(page.stats, columns), "")
     table.add_row(
         "[bold]Total[/bold]",
-        *_cells(total),
+        *_cells(total, columns),
         ProgressBar(total=max(total.segments, 1), completed=total.translated if total.segments else 1, width=12),
         end_section=True,
     )
     console.print(table)
 
 
-def _cells(stats: Stats) -> list[str]:
-    return [
-        str(stats.segments),
-        str(stats.translated),
-        str(stats.untranslated),
-        str(stats.outdated),
-        f"{stats.percent:.1f}",
-    ]
+_HEADERS = {
+    "segments": "Segs",
+    "translated": "Done",
+    "untranslated": "Left",
+    "outdated": "Outdated",
+    "draft": "Draft",
+    "reviewed": "Reviewed",
+}
+
+
+def _cells(stats: Stats, columns: list[str]) -> list[str]:
+    return [str(getattr(stats, key)) for key in columns] + [f"{stats.percent:.1f}"]

@@ -26,6 +26,14 @@ HEADING = re.compile(r"(#{1,6})\s+(.*?)\s*(\{[^}]*\})?\s*#*\s*$")
 HEADING_START = re.compile(r"(#{1,6})(\s|$)")
 # A setext underline (the line under a title): === for level 1, --- for level 2.
 SETEXT_UNDERLINE = re.compile(r" {0,3}(=+|-+)[ \t]*")
+# Block starts CommonMark shares between the editions (outside comments, never translated):
+# a link reference definition, an HTML block (not a comment), a thematic break, indented code.
+LINK_DEFINITION = re.compile(r" {0,3}\[(?:[^\]\\]|\\.)+\]:\s*\S.*")
+HTML_BLOCK = re.compile(r" {0,3}<(?:/?[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$)|\?|![A-Z]|!\[CDATA\[)")
+THEMATIC_BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*")
+INDENTED_CODE = re.compile(r"(?: {4}| {0,3}\t).*\S.*")
+LIST_OR_QUOTE = re.compile(r" {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)| {0,3}>")
+
 # An image alone: ![caption](target "title"){attrs}
 IMAGE = re.compile(r"!\[(?P<caption>.*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)(?P<attrs>\{[^}]*\})?\s*$", re.DOTALL)
 
@@ -34,7 +42,8 @@ IMAGE = re.compile(r"!\[(?P<caption>.*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)(
 # References and labels inside text: :numref:`sec_rnn`, :eqref:`eq_x`, :cite:`A.2014`.
 REFERENCE = re.compile(r":(numref|eqref|cite|ref|label|eqlabel):`([^`\n]*)`")
 # A line of its own holding a directive: :label:`x`, :width:`400px`, :begin_tab:`pytorch`, :end_tab:
-DIRECTIVE_LINE = re.compile(r":[a-z_]+:(`[^`]*`)?\s*")
+# (a reference alone on a line, :eqref:`x` in hard-wrapped English, is part of its paragraph).
+DIRECTIVE_LINE = re.compile(r":(?!(?:numref|eqref|cite|ref):)[a-z_]+:(`[^`]*`)?\s*")
 # The label directives on such a line: (name, value).
 LABEL_DIRECTIVE = re.compile(r":(label|eqlabel):`([^`]*)`")
 DIRECTIVE = re.compile(r":([a-z_]+):`([^`]*)`")
@@ -89,6 +98,11 @@ OUTDATED_COMMENT = re.compile(r"<!--\s*outdated\b.*-->\s*", re.IGNORECASE)
 # from) and "<!-- reviewed: Full Name -->".
 DRAFT_MARKER = "<!-- draft -->"
 REVIEW_MARKER = re.compile(r"<!--\s*(?P<state>draft|reviewed)\b\s*(?::\s*(?P<detail>.*?))?\s*-->\s*", re.IGNORECASE)
+# What the writers put on that line: "<!-- reviewed: Full Name -->", "<!-- draft: machine -->".
+REVIEWED_MARKER = "<!-- reviewed: {name} -->"
+DRAFT_FROM_MARKER = "<!-- draft: {origin} -->"
+# A comment that starts like a review marker (check reports it when REVIEW_MARKER does not match).
+REVIEW_LIKE = re.compile(r"<!--\s*(?:draft|review(?:ed|er)?|reviewd)\b", re.IGNORECASE)
 
 # A translation whose English vanished in an update: "<!-- removed: …" (spacing free).
 REMOVED = re.compile(r"<!--\s*removed:", re.IGNORECASE)
@@ -100,7 +114,7 @@ UPDATE_TAG = re.compile(r"<!--\s*UPDATE\b\s*")
 
 # Part and review markers: <!-- ===== Bắt đầu dịch Phần 3 ===== -->, <!-- Phần 2 -->, REVISE PHẦN 1 - BẮT ĐẦU.
 MARKER_TEXT = re.compile(
-    r"(=+.*=+|-{3,}.*-{3,}|phần\s+\d+.*|(bắt đầu|kết thúc)\s+(dịch|review|hiệu đính)\b.*|revise\s+phần\b.*)",
+    r"(=+\s+\S.*\s=+|-{3,}\s+\S.*\s-{3,}|phần\s+\d+.*|(bắt đầu|kết thúc)\s+(dịch|review|hiệu đính)\b.*|revise\s+phần\b.*)",
     re.IGNORECASE,
 )
 

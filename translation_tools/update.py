@@ -36,7 +36,7 @@ from translation_tools.write import (
 SIMILAR_ENOUGH = 0.5  # difflib ratio above which a changed paragraph keeps its (outdated) translation
 _PIECE_BREAK = re.compile(r"(?<=[.!?:;])\s+|\s+(?=(?:[*+-]|1[.)])\s)")
 _LIST_NUMBER = re.compile(r"(?m)^(\s*)\d+([.)])(?=\s)")
-_SHARED = frozenset({"code", "math", "label"})
+_SHARED = frozenset({"code", "math", "label", "definition", "html", "rule"})
 # Blocks the book owns even when they look like English: its toc (it names this book's pages),
 # text outside comments and comments that are not English source.
 _PASSIVE = frozenset({"other", "comment", "toc"})
@@ -159,17 +159,56 @@ def _link(units: list[_Unit], items: list[_NewItem]) -> tuple[_Groups, set[int],
         run_items = sorted({i for _, i in new[b1:b2]})
         unequal_units.update(run_units)
         unequal_items.update(run_items)
-        for i in run_items:
-            best, best_ratio = None, SIMILAR_ENOUGH
-            for u in run_units:
-                if not _compatible(units[u], items[i]) or (units[u].kind == "passive" and items[i].kind != "raw"):
-                    continue
-                ratio = _similarity(units[u].text, items[i].text)
-                if ratio > best_ratio:
-                    best, best_ratio = u, ratio
-            if best is not None:
-                groups.link(f"u{best}", f"i{i}")
+        if op == "insert" and 0 < a1 < len(old) and old[a1 - 1][1] == old[a1][1]:
+            inside = old[a1][1]  # new words in the middle of one unit: that unit changed
+            unequal_units.add(inside)
+            for i in run_items:
+                if _compatible(units[inside], items[i]):
+                    groups.link(f"u{inside}", f"i{i}")
+            continue
+        for i, u in _monotone_links(units, items, run_units, run_items):
+            groups.link(f"u{u}", f"i{i}")
     return groups, unequal_units, unequal_items
+
+
+def _monotone_links(
+    units: list[_Unit], items: list[_NewItem], run_units: list[int], run_items: list[int]
+) -> list[tuple[int, int]]:
+    """Similar enough (item, unit) pairs of a changed run, most similar in all, never crossing:
+    a later item never links to an earlier unit, so the page keeps the new English's order."""
+    score = [
+        [
+            _similarity(units[u].text, items[i].text)
+            if _compatible(units[u], items[i]) and not (units[u].kind == "passive" and items[i].kind != "raw")
+            else 0.0
+            for u in run_units
+        ]
+        for i in run_items
+    ]
+    score = [[s if s > SIMILAR_ENOUGH else 0.0 for s in row] for row in score]
+    width = len(run_units)
+    # best[j][k]: the best total for the first j items when the last link is to unit k or before.
+    best = [[0.0] * (width + 1) for _ in range(len(run_items) + 1)]
+    choice: list[list[int | None]] = [[None] * (width + 1) for _ in range(len(run_items) + 1)]
+    for j in range(1, len(run_items) + 1):
+        for k in range(width + 1):
+            best[j][k], choice[j][k] = best[j - 1][k], None  # item j-1 stays unlinked
+            if k and score[j - 1][k - 1] and best[j - 1][k] + score[j - 1][k - 1] > best[j][k]:
+                best[j][k], choice[j][k] = best[j - 1][k] + score[j - 1][k - 1], k - 1
+            if k and best[j][k - 1] > best[j][k]:
+                best[j][k], choice[j][k] = best[j][k - 1], -1  # the last link lies further left
+    links = []
+    j, k = len(run_items), width
+    while j and k >= 0:
+        picked = choice[j][k]
+        if picked == -1:
+            k -= 1
+        elif picked is None:
+            j -= 1
+        else:
+            links.append((run_items[j - 1], run_units[picked]))
+            j -= 1
+    return links
 
 
 def _similarity(a: str, b: str) -> float:
@@ -180,7 +219,7 @@ def _similarity(a: str, b: str) -> float:
 
 def update(existing: Document, english: Document, revision: str | None = None) -> tuple[str, UpdateReport]:
     """The page with ``english`` merged in, and what happened to its segments."""
-    from translation_tools.scaffold import placeholder_for, with_source_revision
+    from translation_tools.scaffold import with_source_revision
 
     units = _units(existing)
     items = _new_items(english)
@@ -213,6 +252,7 @@ def update(existing: Document, english: Document, revision: str | None = None) -
     unit_of_block = {unit.block: u for u, unit in enumerate(units)}
     last_unit_block = max(unit_of_block, default=-1)
     out: list[str] = []
+    absorbed: set[int] = set()  # new items written inside a rewritten group
     done_groups: set[str] = set()
     next_item = 0
 
@@ -223,19 +263,13 @@ def update(existing: Document, english: Document, revision: str | None = None) -
         while next_item < limit:
             i = next_item
             next_item += 1
-            if members[groups.find(f"i{i}")][0]:
+            if members[groups.find(f"i{i}")][0] or i in absorbed:
                 continue  # present in the page: written with its group
             if i in moved:
                 report.moved += 1
                 texts.append(_ended(existing.blocks[units[moved[i]].block].text, eol))
                 continue
-            item = items[i]
-            if item.kind == "prose":
-                report.new += 1
-                text = render_segment(item.text, placeholder_for(item.text))
-            else:
-                text = item.text
-            texts.append(with_line_ending(text, eol) + eol)
+            texts.append(_item_text(items[i], eol, report))
         return texts
 
     for index, block in enumerate(existing.blocks):
@@ -263,13 +297,23 @@ def update(existing: Document, english: Document, revision: str | None = None) -
         else:
             out.extend(text + eol for text in new_texts(min(group_items)))
             changed = any(x in unequal_units for x in group_units) or any(i in unequal_items for i in group_items)
-            if any(units[x].kind == "passive" for x in group_units) or not changed:
+            # The same words cut into other paragraphs or list items: rewritten, not outdated.
+            recut = not changed and _paragraphs(units[x].text for x in group_units) != _paragraphs(
+                items[i].text for i in group_items
+            )
+            if any(units[x].kind == "passive" for x in group_units) or not (changed or recut):
                 out.append(block.text)
                 if isinstance(block, Segment):
                     report.kept += 1
             elif root not in done_groups:
                 done_groups.add(root)
-                out.append(_rewrite_group(existing, units, group_units, [items[i] for i in group_items], eol, report))
+                span = range(min(group_items), max(group_items) + 1)
+                inside = [
+                    i for i in span if i in group_items or (not members[groups.find(f"i{i}")][0] and i not in moved)
+                ]
+                absorbed.update(inside)
+                new = [items[i] for i in inside]
+                out.append(_rewrite_group(existing, units, group_units, new, eol, report, outdated=changed))
         if index == last_unit_block:
             tail = new_texts(len(items))
             if tail:
@@ -293,28 +337,65 @@ def _has_vietnamese_notes(seg: Segment) -> bool:
     return any(is_vietnamese(line) for line in lines)
 
 
+def _paragraphs(texts) -> list[str]:
+    """The paragraphs of some Markdown, whitespace and list numbers normalised."""
+    found = []
+    for text in texts:
+        for paragraph in re.split(r"\n[ \t]*\n", clean(text).strip()):
+            found.append(" ".join(_LIST_NUMBER.sub(r"\g<1>1\2", paragraph).split()))
+    return found
+
+
 def _rewrite_group(
-    doc: Document, units: list[_Unit], group_units: list[int], new: list[_NewItem], eol: str, report: UpdateReport
+    doc: Document,
+    units: list[_Unit],
+    group_units: list[int],
+    new: list[_NewItem],
+    eol: str,
+    report: UpdateReport,
+    outdated: bool = True,
 ) -> str:
-    """A changed group: its new English in the first segment, every translation of the group kept."""
-    prose = [item.text for item in new if item.kind == "prose"]
-    raw = [item.text for item in new if item.kind == "raw"]
-    segments = [doc.blocks[units[u].block] for u in group_units if units[u].kind == "segment"]
-    if not segments:
-        return with_line_ending("\n\n".join(raw), eol) + eol
+    """A changed group: its new English in the first segment, every translation of the group kept
+    (under an outdated marker when the words changed, not when they were only cut differently)."""
+    # The prose up to the first shared block is the group's English; what follows keeps its place.
+    cut = next((index for index, item in enumerate(new) if item.kind == "raw"), len(new))
+    prose = [item.text for item in new[:cut]]
+    after = new[cut:]
+    segments = [b for u in group_units if isinstance(b := doc.blocks[units[u].block], Segment)]
+    if segments and not prose and after and after[0].text.startswith("$$") and segments[0].english.startswith("$$"):
+        prose, after = [after[0].text], after[1:]  # a translated formula: the new formula is its English
+    if not segments or not prose:
+        kept = []
+        for seg in segments:  # no prose left to hang a translation on: it is kept, as a removed one
+            if isinstance(seg, Segment) and seg.state != UNTRANSLATED:
+                report.removed.append(seg)
+                kept.append(render_removed(seg, eol) + ("" if seg.text.endswith(("\n", "\r")) else eol) + eol)
+        return "".join(kept) + "".join(_item_text(item, eol, report) + eol for item in new).rstrip("\r\n") + eol
     first = segments[0]
     assert isinstance(first, Segment)
     translated = any(isinstance(s, Segment) and s.state != UNTRANSLATED for s in segments)
-    text = rewrite_english(first, "\n\n".join(prose), eol, outdated=translated)
+    text = rewrite_english(first, "\n\n".join(prose), eol, outdated=translated and outdated)
     for seg in segments[1:]:
         assert isinstance(seg, Segment)
         if seg.state != UNTRANSLATED or _has_vietnamese_notes(seg):
             rest = seg.text.split("\n")[seg.english_lines[1] + 1 :]
             text = _ended(text, eol) + eol + "\n".join(rest).strip("\r\n") + eol
-    if translated:
+    if translated and outdated:
         report.outdated += 1
+    elif translated:
+        report.kept += 1
     else:
         report.new += 1
-    if raw:
-        text = _ended(text, eol) + eol + with_line_ending("\n\n".join(raw), eol) + eol
+    for item in after:
+        text = _ended(text, eol) + eol + _item_text(item, eol, report)
     return text
+
+
+def _item_text(item: _NewItem, eol: str, report: UpdateReport) -> str:
+    """A new item as page text: a segment with its placeholder, or the shared block as it is."""
+    from translation_tools.scaffold import placeholder_for
+
+    if item.kind == "prose":
+        report.new += 1
+        return with_line_ending(render_segment(item.text, placeholder_for(item.text)), eol) + eol
+    return with_line_ending(item.text, eol) + eol

@@ -30,9 +30,12 @@ def with_line_ending(text: str, eol: str) -> str:
     return eol.join(lines)
 
 
-def render_segment(english: str, slot: str, outdated: bool = False) -> str:
-    """A new segment: the English in a comment, a blank line, then the slot (``\\n`` line endings)."""
+def render_segment(english: str, slot: str, outdated: bool = False, review_marker: str = "") -> str:
+    """A new segment: the English in a comment, its markers (outdated, then a review marker such as
+    ``<!-- draft: machine -->``), a blank line, then the slot (``\\n`` line endings)."""
     marker = OUTDATED_MARKER + "\n" if outdated else ""
+    if review_marker:
+        marker += review_marker + "\n"
     return f"<!--\n{english}\n-->\n{marker}\n{slot}"
 
 

@@ -109,12 +109,6 @@ def heading_of(block: Block, edition: str) -> tuple[int, str] | None:
     return (parts[0], parts[1]) if parts else None
 
 
-def edition_text(block: Segment, edition: str) -> str:
-    if edition == "en" or block.state == UNTRANSLATED:
-        return block.english
-    return block.translation
-
-
 class Book:
     """Pages in toc order with numbers, labels and the nav of each edition."""
 

@@ -13,10 +13,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from translation_tools.document import OUTDATED, UNTRANSLATED, Block, CodeBlock, Segment
+from translation_tools.document import DRAFT, OUTDATED, UNTRANSLATED, Block, CodeBlock, Segment
+from translation_tools.edition import edition_text
 from translation_tools.mdtext import sub_references
 from translation_tools.site import bib
-from translation_tools.site.book import Book, BookError, PageInfo, edition_text, heading_of, split_heading
+from translation_tools.site.book import Book, BookError, PageInfo, heading_of, split_heading
 from translation_tools.site.mathml import MathError, to_mathml
 from translation_tools.syntax import DIRECTIVE_LINE, IMAGE, TAB_BEGIN, TAB_END, TABLE_CAPTION
 
@@ -29,6 +30,8 @@ UI = {
         "outdated": "Bản gốc tiếng Anh của đoạn này đã thay đổi sau khi được dịch; bản dịch có thể chưa cập nhật.",
         "show_all": "Hiện bản gốc tiếng Anh",
         "hide_all": "Ẩn bản gốc tiếng Anh",
+        "draft": "bản nháp",
+        "draft_title": "Bản dịch nháp (dịch máy hoặc chưa được hiệu đính): đọc kèm bản gốc tiếng Anh.",
     },
     "en": {"monolingual": "This page exists only in Vietnamese."},
 }
@@ -88,6 +91,8 @@ def _block(ctx: Context, index: int, block: Block) -> str | None:
         return _toc(ctx, block)
     if kind == "other":
         return _other(ctx, index, block)
+    if kind in ("definition", "html", "rule", "comment"):
+        return block.text.rstrip("\n")  # shared by both editions as written
     if kind == "label" and TAB_BEGIN.fullmatch(block.text.strip()):
         return _tabs(block.text.strip())
     return None  # blank lines, labels (attached to their target), :end_tab:, comments, contributors
@@ -116,10 +121,12 @@ def _segment(ctx: Context, index: int, seg: Segment) -> str:
     body = _prose(ctx, index, seg, seg.translation, seg.slot_start)
     english = _prose(ctx, index, seg, seg.english, seg.english_start, "en", numbered=False)
     outdated = seg.state == OUTDATED
-    if outdated and not label:
+    draft = seg.review_state == DRAFT
+    if (outdated or draft) and not label:
         attrs = f' id="tt-L{seg.slot_start}"'  # the progress page links here
-    classes = "tt-seg tt-outdated" if outdated else "tt-seg"
+    classes = "tt-seg tt-outdated" if outdated else "tt-seg tt-draft" if draft else "tt-seg"
     notice = f'<p class="tt-outdated-note">{UI["vi"]["outdated"]}</p>\n\n' if outdated else ""
+    notice += _draft_note(seg) + "\n\n" if draft else ""
     return (
         f'<div class="{classes}"{attrs} markdown="1">\n\n{body}\n\n{notice}'
         f"{_original(english, open_=outdated)}\n\n</div>"
@@ -174,6 +181,16 @@ def _original(english: str, open_: bool = False) -> str:
     )
 
 
+def _draft_note(seg: Segment) -> str:
+    """The "bản nháp" badge of a draft translation (machine or unreviewed text); "" for others."""
+    if seg.review_state != DRAFT:
+        return ""
+    return (
+        f'<p class="tt-draft-note" lang="vi" data-search-exclude="1"><span class="tt-badge tt-badge-draft" '
+        f'title="{UI["vi"]["draft_title"]}">{UI["vi"]["draft"]}</span></p>'
+    )
+
+
 def _untranslated_note(ctx: Context, seg: Segment) -> str:
     link = ""
     if ctx.edit_url:
@@ -198,7 +215,7 @@ def _heading(ctx: Context, index: int, seg: Segment) -> str:
     label = _label(ctx, index)
     if label:
         attrs.append(f"#{label}")
-    elif untranslated:
+    elif untranslated or (vi and seg.review_state == DRAFT):
         attrs.append(f"#tt-L{seg.slot_start}")
     if untranslated:
         attrs += ['lang="en"', ".tt-untranslated"]
@@ -209,6 +226,7 @@ def _heading(ctx: Context, index: int, seg: Segment) -> str:
         return f"{line}\n\n{_untranslated_note(ctx, seg)}"
     english = _heading_parts(seg, "en")[1]
     notice = f'\n\n<p class="tt-outdated-note">{UI["vi"]["outdated"]}</p>' if seg.state == OUTDATED else ""
+    notice += "\n\n" + _draft_note(seg) if seg.review_state == DRAFT else ""
     return (
         f'{line}\n\n<p class="tt-orig tt-orig-heading" lang="en" data-search-exclude="1" hidden markdown="span">'
         f"{_refs(ctx, english, seg, seg.english_start, 'en')}</p>{notice}"
@@ -241,7 +259,8 @@ def _figure(ctx: Context, index: int, seg: Segment) -> str:
     alt = re.sub(r"[*_`$\[\]]", "", match.group("caption")).replace('"', "'")  # text: no marks, no math
     name = {"vi": "Hình", "en": "Figure"}[ctx.edition]
     prefix = f'<span class="tt-fignum">{name} {number}:</span> ' if number else ""
-    figure_attrs = f' id="{label}"' if label else (f' id="tt-L{seg.slot_start}"' if untranslated else "")
+    draft = vi and seg.review_state == DRAFT
+    figure_attrs = f' id="{label}"' if label else (f' id="tt-L{seg.slot_start}"' if untranslated or draft else "")
     lang = ' lang="en"' if untranslated else ""
     classes = "tt-figure tt-untranslated" if untranslated else "tt-figure"
     parts = [
@@ -252,6 +271,8 @@ def _figure(ctx: Context, index: int, seg: Segment) -> str:
     if untranslated:
         parts.append(_untranslated_note(ctx, seg))
     elif vi:
+        if draft:
+            parts.append(_draft_note(seg))
         parts.append(
             _original(_refs(ctx, english.group("caption"), seg, seg.english_start, "en"), open_=seg.state == OUTDATED)
         )

@@ -16,9 +16,12 @@ TEXT = {
         "translated": "Đã dịch",
         "untranslated": "Chưa dịch",
         "outdated": "Cần cập nhật",
+        "draft": "Bản nháp",
+        "reviewed": "Đã duyệt",
         "percent": "%",
         "no_source": "chỉ có tiếng Việt",
         "todo": "Đoạn chưa dịch",
+        "drafts": "Bản nháp cần duyệt",
         "line": "dòng",
         "intro": "Trang này được tạo khi dựng sách, từ cùng mã với lệnh `translation-tools status`.",
         "glossary": "Bảng thuật ngữ",
@@ -38,9 +41,12 @@ TEXT = {
         "translated": "Translated",
         "untranslated": "Untranslated",
         "outdated": "Outdated",
+        "draft": "Draft",
+        "reviewed": "Reviewed",
         "percent": "%",
         "no_source": "Vietnamese only",
         "todo": "Untranslated paragraphs",
+        "drafts": "Drafts to review",
         "line": "line",
         "intro": "Generated at build time by the same code as `translation-tools status`.",
         "glossary": "Glossary",
@@ -64,18 +70,16 @@ def _bar(stats) -> str:
     )
 
 
+# The table's count columns, in order: the names of Stats fields and of TEXT entries.
+COLUMNS = ("segments", "translated", "untranslated", "outdated", "draft", "reviewed")
+
+
 def _cells(stats) -> str:
-    return (
-        "".join(f"<td>{value}</td>" for value in (stats.segments, stats.translated, stats.untranslated, stats.outdated))
-        + f"<td>{stats.percent:.1f}</td>"
-    )
+    return "".join(f"<td>{getattr(stats, key)}</td>" for key in COLUMNS) + f"<td>{stats.percent:.1f}</td>"
 
 
 def _data(stats) -> str:
-    return (
-        f'data-segments="{stats.segments}" data-translated="{stats.translated}" '
-        f'data-untranslated="{stats.untranslated}" data-outdated="{stats.outdated}"'
-    )
+    return " ".join(f'data-{key}="{getattr(stats, key)}"' for key in COLUMNS)
 
 
 def progress_markdown(report, book: Book, edition: str, src_of, url_to) -> str:
@@ -83,9 +87,7 @@ def progress_markdown(report, book: Book, edition: str, src_of, url_to) -> str:
     ``url_to(src_uri, fragment)`` gives a link from the progress page."""
     t = TEXT[edition]
     total = report.total
-    head = "".join(
-        f"<th>{t[key]}</th>" for key in ("page", "segments", "translated", "untranslated", "outdated", "percent")
-    )
+    head = "".join(f"<th>{t[key]}</th>" for key in ("page", *COLUMNS, "percent"))
     out = [
         "---",
         "search:",
@@ -118,29 +120,35 @@ def progress_markdown(report, book: Book, edition: str, src_of, url_to) -> str:
             "",
             f'<table class="tt-progress-table"><thead><tr>{head}</tr></thead><tbody>',
         ]
-        todo = []
+        todo: list[str] = []
+        drafts: list[str] = []
         for page in pages:
             src = src_of(page.path)
             info = book.pages.get(src) if src else None
             name = html.escape(info.nav_title(edition) if info else page.path)
             link = f'<a href="{url_to(src, "")}">{name}</a>' if src else name
             if page.no_source:
-                cells = f'<td colspan="5">{t["no_source"]}</td>'
+                cells = f'<td colspan="{len(COLUMNS) + 1}">{t["no_source"]}</td>'
             else:
                 cells = _cells(page.stats)
             out.append(
                 f'<tr data-path="{html.escape(src or page.path)}" {_data(page.stats)}><td>{link}</td>{cells}</tr>'
             )
             if info is not None:
-                lines = [seg.slot_start for seg in info.doc.segments() if seg.state != "translated"]
-                if lines:
-                    links = ", ".join(
-                        f'<a href="{url_to(src, f"tt-L{line}")}">{t["line"]} {line}</a>' for line in lines
-                    )
-                    todo.append(f"<li>{name}: {links}</li>")
+                segments = info.doc.segments()
+                for found, lines in (
+                    (todo, [seg.slot_start for seg in segments if seg.state != "translated"]),
+                    (drafts, [seg.slot_start for seg in segments if seg.review_state == "draft"]),
+                ):
+                    if lines:
+                        links = ", ".join(
+                            f'<a href="{url_to(src, f"tt-L{line}")}">{t["line"]} {line}</a>' for line in lines
+                        )
+                        found.append(f"<li>{name}: {links}</li>")
         out.append("</tbody></table>")
-        if todo:
-            out += ["", f'<details class="tt-todo"><summary>{t["todo"]}</summary><ul>{"".join(todo)}</ul></details>']
+        for key, items, css in (("todo", todo, "tt-todo"), ("drafts", drafts, "tt-drafts")):
+            if items:
+                out += ["", f'<details class="{css}"><summary>{t[key]}</summary><ul>{"".join(items)}</ul></details>']
         out.append("")
     return "\n".join(out) + "\n"
 

@@ -157,7 +157,7 @@ def build_notebook(
             )
         elif kind == "code":
             pending.append(block.text)
-        elif kind in ("math", "other"):
+        elif kind in ("math", "other", "definition", "html", "rule"):
             pending.append(prose(block.text, lang, titles, page_dir, site_url))
         elif kind == "toc":
             entries = getattr(block, "toc_entries", [])
