@@ -1,25 +1,40 @@
-"""Training loop pieces: clipping, truncated BPTT, perplexity against a baseline, generation."""
+"""Training: the shared loop against each trainer written out by hand, clipping, truncated BPTT,
+perplexity against a baseline, generation."""
 
 import math
 
 import pytest
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from rnnbook import (
     RNNLM,
+    EncoderDecoder,
+    MLPRegressor,
+    RNNClassifier,
     RNNScratch,
+    Seq2SeqDecoder,
+    Seq2SeqEncoder,
     SeqDataLoader,
     TrainConfig,
     Vocab,
+    accuracy,
+    autoregressive_dataset,
     detach_state,
     evaluate_perplexity,
+    fit,
     generate,
     grad_clipping,
     load_data_lm,
     set_seed,
+    sine_series,
     tokenize,
+    train_classifier,
+    train_epoch,
     train_lm,
+    train_regressor,
+    train_seq2seq,
     unigram_perplexity,
 )
 
@@ -174,3 +189,199 @@ def test_unknown_optimizer_is_rejected():
     model = RNNLM(RNNScratch(50, 4), 50)
     with pytest.raises(ValueError, match="expected 'sgd' or 'adam'"):
         train_lm(model, loader, loader, TrainConfig(optimizer="rmsprop", device="cpu"))
+
+
+# --- one training loop: each trainer equals its loop written out by hand ---
+#
+# Each hand-written loop below is the trainer as it stood before the loop was shared, spelled
+# out with nothing from `train_epoch` or `fit`. Same seed, same draws, same order: the numbers
+# must be equal to the last bit, and so must the trained weights.
+
+
+def twin(make_model):
+    """Two models with the same initial weights, each drawn after the same seed."""
+    torch.manual_seed(1)
+    first = make_model()
+    torch.manual_seed(1)
+    return first, make_model()
+
+
+def same_weights(a, b):
+    return all(torch.equal(p, q) for p, q in zip(a.state_dict().values(), b.state_dict().values(), strict=True))
+
+
+def clipped_step(model, loss, optimizer, max_norm):
+    optimizer.zero_grad()
+    loss.backward()
+    if max_norm:
+        grad_clipping(model.parameters(), max_norm)
+    optimizer.step()
+
+
+def tiny_lm():
+    # Two layers with dropout: a change in the order of random draws shows at once.
+    return RNNLM(nn.GRU(6, 8, num_layers=2, dropout=0.3, batch_first=True), 6)
+
+
+def lm_loader(random):
+    torch.manual_seed(2)
+    return SeqDataLoader(torch.randint(0, 6, (300,)), 3, 5, random=random)
+
+
+def lm_by_hand(model, train_loader, val_loader, config):
+    set_seed(config.seed)
+    optimizer = torch.optim.SGD(model.parameters(), lr=config.lr)
+    train_ppl, val_ppl = [], []
+    for _ in range(config.num_epochs):
+        model.train()
+        state, loss_sum, count = None, 0.0, 0
+        for X, Y in train_loader:
+            if state is None or not train_loader.sequential:
+                state = model.begin_state(X.shape[0])
+            else:
+                state = detach_state(state)
+            logits, state = model(X, state)
+            loss = F.cross_entropy(logits.reshape(-1, 6), Y.reshape(-1))
+            clipped_step(model, loss, optimizer, config.grad_clip)
+            loss_sum += loss.item() * Y.numel()
+            count += Y.numel()
+        train_ppl.append(math.exp(loss_sum / count))
+        val_ppl.append(evaluate_perplexity(model, val_loader, "cpu"))
+    return train_ppl, val_ppl
+
+
+@pytest.mark.parametrize("random", [False, True])
+@pytest.mark.parametrize("grad_clip", [0.5, None])
+def test_train_lm_equals_its_loop_by_hand(random, grad_clip):
+    config = TrainConfig(num_epochs=3, lr=1.0, grad_clip=grad_clip, seed=3, device="cpu")
+    shared, by_hand = twin(tiny_lm)
+    history = train_lm(shared, lm_loader(random), lm_loader(False), config)
+    train_ppl, val_ppl = lm_by_hand(by_hand, lm_loader(random), lm_loader(False), config)
+    assert (history.train_ppl, history.val_ppl) == (train_ppl, val_ppl)
+    assert same_weights(shared, by_hand)
+
+
+def nmt_loader():
+    # Ids 0, 1, 2 are <pad>, <bos>, <eos>; the first `len` places of a row are real.
+    torch.manual_seed(4)
+    src_len, tgt_len = torch.randint(1, 6, (20,)), torch.randint(1, 6, (20,))
+    src = torch.randint(3, 9, (20, 6)) * (torch.arange(6) < src_len[:, None])
+    tgt = torch.randint(3, 9, (20, 6)) * (torch.arange(6) < tgt_len[:, None])
+    dataset = torch.utils.data.TensorDataset(src, src_len, tgt, tgt_len)
+    return torch.utils.data.DataLoader(dataset, batch_size=8, shuffle=True, generator=torch.Generator().manual_seed(0))
+
+
+def tiny_seq2seq():
+    return EncoderDecoder(
+        Seq2SeqEncoder(9, 4, 8, num_layers=2, dropout=0.3), Seq2SeqDecoder(9, 4, 8, num_layers=2, dropout=0.3)
+    )
+
+
+def seq2seq_by_hand(model, loader, config):
+    set_seed(config.seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    losses = []
+    for _ in range(config.num_epochs):
+        total, count = 0.0, 0
+        for src, src_len, tgt, _ in loader:
+            dec_input = torch.cat([torch.full_like(tgt[:, :1], 1), tgt[:, :-1]], dim=1)
+            logits = model(src, dec_input, src_len)
+            loss = F.cross_entropy(logits.reshape(-1, 9), tgt.reshape(-1), ignore_index=0, reduction="sum")
+            num_tokens = (tgt != 0).sum()
+            clipped_step(model, loss / num_tokens, optimizer, config.grad_clip)
+            total, count = total + loss.item(), count + num_tokens.item()
+        losses.append(total / count)
+    return losses
+
+
+def test_train_seq2seq_equals_its_loop_by_hand():
+    config = TrainConfig(num_epochs=3, lr=0.01, optimizer="adam", grad_clip=0.1, seed=5, device="cpu")
+    shared, by_hand = twin(tiny_seq2seq)
+    losses = train_seq2seq(shared, nmt_loader(), {"<pad>": 0, "<bos>": 1}, config)
+    assert losses == seq2seq_by_hand(by_hand, nmt_loader(), config)
+    assert same_weights(shared, by_hand)
+
+
+def classification_loaders():
+    torch.manual_seed(6)
+    lengths = torch.randint(1, 8, (40,))
+    X = torch.randint(1, 12, (40, 7)) * (torch.arange(7) < lengths[:, None])
+    dataset = torch.utils.data.TensorDataset(X, lengths, torch.randint(0, 3, (40,)))
+    train = torch.utils.data.DataLoader(
+        dataset, batch_size=16, shuffle=True, generator=torch.Generator().manual_seed(0)
+    )
+    return train, torch.utils.data.DataLoader(dataset, batch_size=16)
+
+
+def classifier_by_hand(model, train_loader, val_loader, config):
+    set_seed(config.seed)
+    optimizer = torch.optim.SGD(model.parameters(), lr=config.lr)
+    losses, train_acc, val_acc = [], [], []
+    for _ in range(config.num_epochs):
+        model.train()
+        total, count = 0.0, 0
+        for X, lengths, y in train_loader:
+            loss = F.cross_entropy(model(X, lengths), y)
+            clipped_step(model, loss, optimizer, config.grad_clip)
+            total, count = total + loss.item() * len(y), count + len(y)
+        losses.append(total / count)
+        train_acc.append(accuracy(model, train_loader, "cpu"))
+        val_acc.append(accuracy(model, val_loader, "cpu"))
+    return {"train_acc": train_acc, "val_acc": val_acc, "loss": losses}
+
+
+def test_train_classifier_equals_its_loop_by_hand():
+    config = TrainConfig(num_epochs=3, lr=0.5, grad_clip=0.1, seed=7, device="cpu")
+    shared, by_hand = twin(lambda: RNNClassifier(12, 4, 6, 3))
+    result = train_classifier(shared, *classification_loaders(), config)
+    assert result == classifier_by_hand(by_hand, *classification_loaders(), config)
+    assert same_weights(shared, by_hand)
+
+
+def regressor_by_hand(model, X, y, epochs, lr, batch_size):
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    losses = []
+    for _ in range(epochs):
+        order = torch.randperm(len(X))
+        total = 0.0
+        for i in range(0, len(X), batch_size):
+            batch = order[i : i + batch_size]
+            loss = F.mse_loss(model(X[batch]), y[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * len(batch)
+        losses.append(total / len(X))
+    return losses
+
+
+def test_train_regressor_equals_its_loop_by_hand():
+    features, labels = autoregressive_dataset(sine_series(120)[1], 4)
+    shared, by_hand = twin(lambda: MLPRegressor(4))
+    # Neither reseeds: both go on from the generator state each was given.
+    torch.manual_seed(8)
+    losses = train_regressor(shared, features, labels, num_train=90, epochs=3, lr=0.05, batch_size=7)
+    torch.manual_seed(8)
+    assert losses == regressor_by_hand(by_hand, features[:90], labels[:90], 3, 0.05, 7)
+    assert same_weights(shared, by_hand)
+
+
+def test_fit_reports_every_epoch_and_the_items_it_saw():
+    model = MLPRegressor(2)
+    X, y = torch.randn(10, 2), torch.randn(10, 1)
+
+    def losses():  # batches of 4, 4 and 2 examples
+        for xb, yb in zip(X.split(4), y.split(4), strict=True):
+            loss = F.mse_loss(model(xb), yb)
+            yield loss, loss.item() * len(xb), len(xb)
+
+    epochs = list(fit(model, losses, TrainConfig(num_epochs=3, lr=0.01, optimizer="adam", device="cpu")))
+    assert [e.number for e in epochs] == [1, 2, 3]
+    assert all(e.items == 10 and e.seconds >= 0 and e.loss > 0 for e in epochs)
+
+
+def test_train_epoch_rejects_data_without_batches():
+    model = MLPRegressor(2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match="expected at least one"):
+        train_epoch(model, iter([]), optimizer, TrainConfig())

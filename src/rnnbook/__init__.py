@@ -12,7 +12,14 @@ from torch import nn
 
 from .batching import SeqDataLoader, choose_offset, load_data_lm, seq_data_iter_random, seq_data_iter_sequential
 from .bidirectional import BiRNN
-from .classify import RNNClassifier, accuracy, classifier_batch, load_data_classification, train_classifier
+from .classify import (
+                     RNNClassifier,
+                     accuracy,
+                     classifier_batch,
+                     classifier_losses,
+                     load_data_classification,
+                     train_classifier,
+)
 from .corpus import corpus_pages, download, load_corpus, load_text, parallel_pairs, read_corpus_file, split_sentences
 from .deep import StackedRNN, make_cell
 from .gru import GRUScratch
@@ -26,19 +33,31 @@ from .seq2seq import (
                      bleu,
                      load_data_nmt,
                      pad_or_trim,
+                     seq2seq_losses,
                      train_seq2seq,
                      translate,
 )
-from .sequence import MLPRegressor, autoregressive_dataset, k_step_predictions, sine_series, train_regressor
+from .sequence import (
+                     MLPRegressor,
+                     autoregressive_dataset,
+                     k_step_predictions,
+                     regression_losses,
+                     sine_series,
+                     train_regressor,
+)
 from .text import VIETNAMESE_WORDS, Vocab, ngram_freqs, normalize, tokenize
 from .train import (
+                     Epoch,
                      History,
                      TrainConfig,
                      detach_state,
                      evaluate_perplexity,
+                     fit,
                      generate,
                      grad_clipping,
+                     lm_losses,
                      make_optimizer,
+                     train_epoch,
                      train_lm,
                      unigram_perplexity,
 )
@@ -54,14 +73,16 @@ __all__ = [
     "choose_offset",
     "RNNScratch", "GRUScratch", "LSTMScratch", "StackedRNN", "BiRNN", "RNNLM",
     "check_state", "make_cell",
-    "TrainConfig", "History", "grad_clipping", "detach_state", "make_optimizer", "train_lm",
+    "TrainConfig", "History", "grad_clipping", "detach_state", "make_optimizer",
+    "train_epoch", "Epoch", "fit", "lm_losses", "train_lm",
     "evaluate_perplexity", "unigram_perplexity", "generate",
-    "sine_series", "autoregressive_dataset", "MLPRegressor", "train_regressor",
+    "sine_series", "autoregressive_dataset", "MLPRegressor", "regression_losses",
+    "train_regressor",
     "k_step_predictions",
     "Seq2SeqEncoder", "Seq2SeqDecoder", "EncoderDecoder", "load_data_nmt", "pad_or_trim",
-    "train_seq2seq", "translate", "bleu",
-    "load_data_classification", "RNNClassifier", "train_classifier", "accuracy",
-    "classifier_batch",
+    "seq2seq_losses", "train_seq2seq", "translate", "bleu",
+    "load_data_classification", "RNNClassifier", "classifier_losses", "train_classifier",
+    "accuracy", "classifier_batch",
     "plot", "plot_history", "plot_zipf", "save_svg", "svg_text", "new_figure", "is_series",
     "to_floats",
 ]

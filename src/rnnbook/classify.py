@@ -5,8 +5,7 @@ from torch import nn
 
 from .corpus import corpus_pages, split_sentences
 from .text import Vocab, tokenize
-from .train import grad_clipping, make_optimizer
-from .utils import default_device, set_seed
+from .train import fit
 
 
 # --8<-- [start:load_data_classification]
@@ -84,7 +83,8 @@ def classifier_batch(batch, device):
 
 
 @torch.no_grad()
-def accuracy(model, loader, device):
+def accuracy(model, loader, device=None):
+    device = device or next(model.parameters()).device  # wherever the model lives
     model.eval()
     correct = total = 0
     for batch in loader:
@@ -95,30 +95,24 @@ def accuracy(model, loader, device):
     return correct / max(total, 1)
 
 
+def classifier_losses(model, loader):
+    """Yield the mean cross-entropy per example of each batch of `loader`."""
+    device = next(model.parameters()).device
+    for batch in loader:
+        X, valid_len, y = classifier_batch(batch, device)
+        loss = F.cross_entropy(model(X, valid_len), y)  # scores (batch, classes)
+        yield loss, loss.item() * len(y), len(y)
+
+
 def train_classifier(model, train_loader, val_loader, config):
     """Train with cross-entropy; return per-epoch train/val accuracy and loss."""
-    device = config.device or default_device()
-    set_seed(config.seed)
-    model.to(device)
-    optimizer = make_optimizer(model, config)
     result: dict[str, list[float]] = {"train_acc": [], "val_acc": [], "loss": []}
-    for epoch in range(config.num_epochs):
-        model.train()
-        total, count = 0.0, 0
-        for batch in train_loader:
-            X, valid_len, y = classifier_batch(batch, device)
-            loss = F.cross_entropy(model(X, valid_len), y)
-            optimizer.zero_grad()
-            loss.backward()
-            if config.grad_clip:
-                grad_clipping(model.parameters(), config.grad_clip)
-            optimizer.step()
-            total, count = total + loss.item() * len(y), count + len(y)
-        result["loss"].append(total / count)
-        result["train_acc"].append(accuracy(model, train_loader, device))
-        result["val_acc"].append(accuracy(model, val_loader, device))
+    for epoch in fit(model, lambda: classifier_losses(model, train_loader), config):
+        result["loss"].append(epoch.loss)
+        result["train_acc"].append(accuracy(model, train_loader))
+        result["val_acc"].append(accuracy(model, val_loader))
         if config.verbose:
-            print(f"epoch {epoch + 1}: loss {result['loss'][-1]:.3f}, "
+            print(f"epoch {epoch.number}: loss {result['loss'][-1]:.3f}, "
                   f"train acc {result['train_acc'][-1]:.3f}, val acc {result['val_acc'][-1]:.3f}")
     return result
 # --8<-- [end:train_classifier]

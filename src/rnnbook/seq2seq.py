@@ -8,8 +8,7 @@ from torch import nn
 
 from .corpus import parallel_pairs
 from .text import Vocab, tokenize
-from .train import grad_clipping, make_optimizer
-from .utils import default_device, set_seed
+from .train import fit
 
 
 # --8<-- [start:seq2seq_encoder]
@@ -117,35 +116,30 @@ def load_data_nmt(batch_size=32, num_steps=12, max_pairs=None, min_freq=1):
 
 
 # --8<-- [start:train_seq2seq]
+def seq2seq_losses(model, loader, tgt_vocab):
+    """Yield the loss per target token of each batch, under teacher forcing."""
+    device = next(model.parameters()).device
+    bos, pad = tgt_vocab["<bos>"], tgt_vocab["<pad>"]
+    for src, src_len, tgt, _tgt_len in loader:
+        src, tgt = src.to(device), tgt.to(device)
+        # Teacher forcing: the decoder reads the true previous token
+        # (<bos> first), not its own guess, so errors do not compound.
+        dec_input = torch.cat([torch.full_like(tgt[:, :1], bos), tgt[:, :-1]], dim=1)
+        logits = model(src, dec_input, src_len)  # (batch, steps, vocab)
+        # Padding positions are not words: leave them out of the loss.
+        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1),
+                               ignore_index=pad, reduction="sum")
+        num_tokens = (tgt != pad).sum()
+        yield loss / num_tokens, loss.item(), num_tokens.item()
+
+
 def train_seq2seq(model, loader, tgt_vocab, config):
     """Train with teacher forcing; return the mean loss per target token of each epoch."""
-    device = config.device or default_device()
-    set_seed(config.seed)
-    model.to(device)
-    optimizer = make_optimizer(model, config)
-    bos, pad = tgt_vocab["<bos>"], tgt_vocab["<pad>"]
     losses = []
-    for epoch in range(config.num_epochs):
-        total, count = 0.0, 0
-        for src, src_len, tgt, _tgt_len in loader:
-            src, tgt = src.to(device), tgt.to(device)
-            # Teacher forcing: the decoder reads the true previous token
-            # (<bos> first), not its own guess, so errors do not compound.
-            dec_input = torch.cat([torch.full_like(tgt[:, :1], bos), tgt[:, :-1]], dim=1)
-            logits = model(src, dec_input, src_len)  # (batch, steps, vocab)
-            # Padding positions are not words: leave them out of the loss.
-            loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1),
-                                   ignore_index=pad, reduction="sum")
-            num_tokens = (tgt != pad).sum()
-            optimizer.zero_grad()
-            (loss / num_tokens).backward()
-            if config.grad_clip:
-                grad_clipping(model.parameters(), config.grad_clip)
-            optimizer.step()
-            total, count = total + loss.item(), count + num_tokens.item()
-        losses.append(total / count)
+    for epoch in fit(model, lambda: seq2seq_losses(model, loader, tgt_vocab), config):
+        losses.append(epoch.loss)
         if config.verbose:
-            print(f"epoch {epoch + 1}: loss {losses[-1]:.3f}")
+            print(f"epoch {epoch.number}: loss {epoch.loss:.3f}")
     return losses
 # --8<-- [end:train_seq2seq]
 

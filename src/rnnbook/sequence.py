@@ -2,6 +2,8 @@
 import torch
 from torch import nn
 
+from .train import TrainConfig, fit
+
 
 # --8<-- [start:sine_series]
 def sine_series(num_points=1000, noise=0.2, seed=0):
@@ -40,25 +42,25 @@ class MLPRegressor(nn.Module):
 
 
 # --8<-- [start:train_regressor]
+def regression_losses(model, X, y, batch_size):
+    """Yield the mean squared error of each minibatch, in a fresh random order."""
+    order = torch.randperm(len(X))  # examples are independent windows: shuffle them
+    for i in range(0, len(X), batch_size):
+        batch = order[i:i + batch_size]
+        loss = nn.functional.mse_loss(model(X[batch]), y[batch])  # (batch, 1) vs (batch, 1)
+        yield loss, loss.item() * len(batch), len(batch)
+
+
 def train_regressor(model, features, labels, num_train=600, epochs=5, lr=0.01, batch_size=16):
     """Fit on the first `num_train` examples with Adam; return the MSE of each epoch."""
     if not 0 < num_train <= len(features):
         raise ValueError(f"num_train must lie in [1, {len(features)}], got {num_train}")
     X, y = features[:num_train], labels[:num_train]  # the later part stays unseen
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    losses = []
-    for _ in range(epochs):
-        order = torch.randperm(num_train)  # examples are independent windows: shuffle them
-        total = 0.0
-        for i in range(0, num_train, batch_size):
-            batch = order[i:i + batch_size]
-            loss = nn.functional.mse_loss(model(X[batch]), y[batch])
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            total += loss.item() * len(batch)
-        losses.append(total / num_train)
-    return losses
+    # No clipping, and no reseeding: the shuffles go on from the page's random state.
+    config = TrainConfig(num_epochs=epochs, lr=lr, optimizer="adam", grad_clip=None,
+                         seed=None, device=X.device)
+    epochs_run = fit(model, lambda: regression_losses(model, X, y, batch_size), config)
+    return [epoch.loss for epoch in epochs_run]
 # --8<-- [end:train_regressor]
 
 

@@ -1,4 +1,4 @@
-"""One training loop for every language model, perplexity, and text generation."""
+"""One training loop for every model of the book; perplexity and text generation."""
 import math
 from dataclasses import dataclass, field
 
@@ -16,8 +16,8 @@ class TrainConfig:
     num_epochs: int = 10
     lr: float = 1.0
     optimizer: str = "sgd"       # "sgd" or "adam"
-    grad_clip: float = 1.0       # max global gradient norm; None or 0 disables clipping
-    seed: int = 0
+    grad_clip: float | None = 1.0  # max global gradient norm; None or 0 disables clipping
+    seed: int | None = 0         # None: go on from the current random state
     device: torch.device | None = None  # None: the GPU when there is one (default_device)
     verbose: bool = False        # print one line per epoch
 # --8<-- [end:train_config]
@@ -71,44 +71,83 @@ def make_optimizer(model, config):
 
 
 # --8<-- [start:train_lm]
+# --8<-- [start:train_loop]
 from time import perf_counter
+
+
+def train_epoch(model, losses, optimizer, config):
+    """One pass of gradient descent; return the mean loss per item and the item count.
+
+    `losses` yields, batch after batch, the loss to minimise, the summed loss
+    it stands for and how many items (tokens, examples) that sum covers.
+    """
+    model.train()
+    total, count = 0.0, 0
+    for loss, batch_total, batch_count in losses:
+        optimizer.zero_grad()
+        loss.backward()
+        if config.grad_clip:
+            grad_clipping(model.parameters(), config.grad_clip)
+        optimizer.step()
+        total, count = total + batch_total, count + batch_count
+    if count == 0:
+        raise ValueError("the training data yielded no batches; expected at least one")
+    return total / count, count
+
+
+@dataclass
+class Epoch:
+    """What `fit` reports after each pass over the training data."""
+    number: int     # 1, 2, ...
+    loss: float     # mean training loss per item
+    items: int      # tokens or examples seen
+    seconds: float  # time spent training, evaluation left out
+
+
+def fit(model, epoch_losses, config):
+    """Train `model` as `config` says, yielding an `Epoch` after each pass.
+
+    `epoch_losses()` starts one pass: an iterator of batch losses, as
+    `train_epoch` takes. Between passes the caller evaluates what it likes.
+    """
+    if config.seed is not None:
+        set_seed(config.seed)
+    model.to(config.device or default_device())
+    optimizer = make_optimizer(model, config)
+    for number in range(1, config.num_epochs + 1):
+        start = perf_counter()
+        loss, items = train_epoch(model, epoch_losses(), optimizer, config)
+        yield Epoch(number, loss, items, perf_counter() - start)
+# --8<-- [end:train_loop]
+
+
+def lm_losses(model, loader):
+    """Yield the mean cross-entropy per token of each batch of `loader`."""
+    device = next(model.parameters()).device  # wherever `fit` put the model
+    state = None
+    for X, Y in loader:
+        X, Y = X.to(device), Y.to(device)  # (batch, steps)
+        if state is None or not getattr(loader, "sequential", False):
+            state = model.begin_state(X.shape[0], device)  # random windows: start afresh
+        else:
+            # Sequential windows continue the text, so keep the state's
+            # value, but cut its graph: backpropagation stops at this
+            # batch boundary (truncated BPTT) and memory stays bounded.
+            state = detach_state(state)
+        logits, state = model(X, state)  # (batch, steps, vocab)
+        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), Y.reshape(-1))
+        yield loss, loss.item() * Y.numel(), Y.numel()
 
 
 def train_lm(model, train_loader, val_loader, config):
     """Train a language model; return per-epoch train/val perplexity."""
-    device = config.device or default_device()
-    set_seed(config.seed)
-    model.to(device)
-    optimizer = make_optimizer(model, config)
     history, tokens, seconds = History(), 0, 0.0
-    for epoch in range(config.num_epochs):
-        model.train()
-        state, loss_sum, count = None, 0.0, 0
-        start = perf_counter()
-        for X, Y in train_loader:
-            X, Y = X.to(device), Y.to(device)  # (batch, steps)
-            if state is None or not getattr(train_loader, "sequential", False):
-                state = model.begin_state(X.shape[0], device)  # random windows: start afresh
-            else:
-                # Sequential windows continue the text, so keep the state's
-                # value, but cut its graph: backpropagation stops at this
-                # batch boundary (truncated BPTT) and memory stays bounded.
-                state = detach_state(state)
-            logits, state = model(X, state)  # (batch, steps, vocab)
-            loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), Y.reshape(-1))
-            optimizer.zero_grad()
-            loss.backward()
-            if config.grad_clip:
-                grad_clipping(model.parameters(), config.grad_clip)
-            optimizer.step()
-            loss_sum += loss.item() * Y.numel()
-            count += Y.numel()
-        seconds += perf_counter() - start
-        tokens += count
-        history.train_ppl.append(math.exp(loss_sum / max(count, 1)))
-        history.val_ppl.append(evaluate_perplexity(model, val_loader, device))
+    for epoch in fit(model, lambda: lm_losses(model, train_loader), config):
+        tokens, seconds = tokens + epoch.items, seconds + epoch.seconds
+        history.train_ppl.append(math.exp(epoch.loss))
+        history.val_ppl.append(evaluate_perplexity(model, val_loader))
         if config.verbose:
-            print(f"epoch {epoch + 1}: train ppl {history.train_ppl[-1]:.2f}, "
+            print(f"epoch {epoch.number}: train ppl {history.train_ppl[-1]:.2f}, "
                   f"val ppl {history.val_ppl[-1]:.2f}")
     history.tokens_per_sec = tokens / max(seconds, 1e-9)
     return history
