@@ -46,7 +46,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
 notebooks: $(STAMP)
-	$(BIN)/python -m translation_tools.site.notebooks docs --out notebooks
+	$(BIN)/python -m translation_tools.execution.notebooks docs --out notebooks
 
 check: $(STAMP)
 	$(BIN)/python -m translation_tools check docs

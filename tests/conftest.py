@@ -64,11 +64,12 @@ def book_extensions(root: Path) -> list:
     return extensions
 
 
-def write_book(root: Path, files: dict[str, str], plugin: dict | None = None) -> Path:
+def write_book(root: Path, files: dict[str, str], plugin: dict | None = None, execute: bool = False) -> Path:
     """Write a small book (``files`` relative to ``root``) with a mkdocs.yml like the real one.
 
     Same theme and Markdown extensions as the book, plugins ``search`` and ``rnnbook``
-    only (no code execution), so a fixture build takes a second or two.
+    only (no code execution, unless ``execute``: then ``rnnbook-execute`` runs first, as in the
+    book's mkdocs.yml), so a fixture build takes a second or two.
     """
     import yaml
 
@@ -80,7 +81,7 @@ def write_book(root: Path, files: dict[str, str], plugin: dict | None = None) ->
         "repo_url": "https://example.org/book",
         "edit_uri": "edit/main/docs/",
         "theme": {"name": "material", "language": "vi", "font": False, "features": real["theme"].get("features", [])},
-        "plugins": ["search", {"rnnbook": plugin or {}}],
+        "plugins": ["search", *([{"rnnbook-execute": {"timeout": 60}}] if execute else []), {"rnnbook": plugin or {}}],
         "markdown_extensions": extensions,
     }
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")

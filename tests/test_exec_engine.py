@@ -11,14 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from translation_tools.execution.cells import ExecutionError, code_cells, expand_snippets
+from translation_tools.execution.runner import Executor
+from translation_tools.execution.sources import index_module
 from translation_tools.parse import parse_file
-from translation_tools.site.execute import (
-    ExecutionError,
-    Executor,
-    code_cells,
-    expand_snippets,
-    index_module,
-)
 
 MODULE_A = '''\
 """Fixture module used by page a only."""
@@ -203,7 +199,7 @@ def test_two_kernels_at_a_time_give_the_same_outputs(book):
 
 def test_concurrent_runs_of_the_same_code_execute_once(tmp_path):
     """Two builds (here: two threads) reaching the same page share one run through a lock."""
-    from translation_tools.site.execute import Cell
+    from translation_tools.execution.cells import Cell
 
     executor = Executor(tmp_path, tmp_path / "cache")
     pages = [(f"docs/{name}.md", [Cell(3, "print(40 + 2)")]) for name in ("x", "y")]
@@ -213,7 +209,7 @@ def test_concurrent_runs_of_the_same_code_execute_once(tmp_path):
 
 
 def test_kernels_started_ahead_run_pages_in_turn(tmp_path):
-    from translation_tools.site.execute import Cell
+    from translation_tools.execution.cells import Cell
 
     executor = Executor(tmp_path, tmp_path / "cache")
     pages = [(f"docs/p{i}.md", [Cell(3, f"print({i} * 2)")]) for i in range(3)]

@@ -11,9 +11,9 @@ import nbformat
 import pytest
 from test_exec_engine import executed_book  # noqa: F401  (module fixture: the run book)
 
+from translation_tools.execution.cells import Cell, code_cells
+from translation_tools.execution.notebooks import build_notebook, label_titles, notebook_name
 from translation_tools.parse import parse, parse_file
-from translation_tools.site.execute import Cell, code_cells
-from translation_tools.site.notebooks import build_notebook, label_titles, notebook_name
 
 PAGE = """\
 <!--
@@ -107,7 +107,7 @@ def test_exported_notebook_runs_with_nbclient(executed_book, tmp_path):  # noqa:
     """The fixture page a, exported with its cached outputs, re-runs to the same text output."""
     from nbclient import NotebookClient
 
-    from translation_tools.site.execute import Executor
+    from translation_tools.execution.runner import Executor
 
     root = executed_book
     doc = parse_file(root / "docs" / "a.md", "docs/a.md")
@@ -128,7 +128,7 @@ def test_cli_writes_both_languages_from_the_cache(executed_book, tmp_path):  # n
     shutil.copytree(executed_book, root)
     env = dict(os.environ, RNNBOOK_EXEC_CACHE=str(root / ".cache" / "execution"))
     result = subprocess.run(
-        [sys.executable, "-m", "translation_tools.site.notebooks", "docs", "--out", "nb"],
+        [sys.executable, "-m", "translation_tools.execution.notebooks", "docs", "--out", "nb"],
         cwd=root,
         env=env,
         capture_output=True,
@@ -141,7 +141,7 @@ def test_cli_writes_both_languages_from_the_cache(executed_book, tmp_path):  # n
 
 def test_cli_bad_folder_is_one_line_and_exit_2(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "translation_tools.site.notebooks", "nowhere", "--out", "nb"],
+        [sys.executable, "-m", "translation_tools.execution.notebooks", "nowhere", "--out", "nb"],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -142,7 +142,7 @@ def test_fixture_pages_are_unchanged_by_the_build(site):
 
 
 def test_render_escapes_text_and_keeps_the_last_progress_state():
-    from translation_tools.site.exec_plugin import ExecutePlugin
+    from translation_tools.execution.plugin import ExecutePlugin
 
     plugin = ExecutePlugin()
     plugin.edition, plugin.assets = "vi", {}
@@ -161,7 +161,7 @@ def test_render_escapes_text_and_keeps_the_last_progress_state():
 
 
 def test_render_writes_figures_as_files_relative_to_the_page():
-    from translation_tools.site.exec_plugin import ExecutePlugin
+    from translation_tools.execution.plugin import ExecutePlugin
 
     plugin = ExecutePlugin()
     plugin.edition, plugin.assets = "en", {}

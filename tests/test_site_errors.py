@@ -26,6 +26,18 @@ def test_malformed_page_fails_with_the_check_message(tmp_path):
     assert message in result.stderr
 
 
+def test_with_both_plugins_a_malformed_page_fails_with_the_check_message(tmp_path):
+    broken = INTRO.replace("mỗi dòng một tên.\n-->", "mỗi dòng một tên.")
+    book = files()
+    book[INTRO_PATH] = broken
+    result = build_site(write_book(tmp_path, book, execute=True), tmp_path / "site", cwd=tmp_path)
+    assert result.returncode != 0
+    check = run_tools("check", "docs", cwd=tmp_path)
+    message = next(line for line in check.stdout.splitlines() if line.startswith(INTRO_PATH))
+    assert ": error: unterminated comment" in message
+    assert message in result.stderr, result.stderr
+
+
 def test_forbidden_glossary_variant_fails_like_check(tmp_path):
     bad = INTRO.replace("Nhắc lại: mạng nơ-ron hồi tiếp.", "Nhắc lại: mạng nơ-ron hồi quy.")
     result = build_with(tmp_path, **{INTRO_PATH: bad})

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from translation_tools.check import check_document
+from translation_tools.execution.notebooks import prose
 from translation_tools.parse import parse
-from translation_tools.site.notebooks import prose
 
 
 def kinds(text: str) -> list[str]:

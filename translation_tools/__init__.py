@@ -1,6 +1,11 @@
-"""Tools for the bilingual book format: a lossless document model and the translators' CLI.
+"""Tools for the bilingual book format, in three parts.
 
-``document`` (model), ``parse`` / ``write`` (text <-> model, ``write(parse(x)) == x``),
-one module per command (``status``, ``contributors``, ``scaffold``, ``check``,
-``glossary``, ``corpus``, ``importer``) and a thin ``cli``. ``site`` is the MkDocs plugin.
+The format itself and the translators' commands live here: ``syntax`` (every pattern of the
+format), ``document`` (the model), ``parse`` / ``write`` (text <-> model, ``write(parse(x)) == x``),
+``edition`` (what each edition shows), then one module per command (``status``, ``check``,
+``contributors``, ``scaffold`` and ``update``, ``review``, ``align``, ``memory``, ``exchange``,
+``drift``, ``glossary``, ``corpus``, ``importer``) and a thin ``cli``. They import neither
+MkDocs nor the execution engine.
+
+``site`` is the MkDocs plugin that renders a book; ``execution`` runs a book's code.
 """

@@ -463,7 +463,7 @@ def run(args) -> int:
         try:
             docs.append(parse_file(path))
         except FormatError as error:
-            diagnostics.append(Diagnostic(error.path, error.line, ERROR, error.message))
+            diagnostics.append(Diagnostic(error.path, error.line, ERROR, error.message))  # = error.diagnostic()
     whole_book = any(os.path.isdir(path) for path in args.paths)
     bibliography = book_file(args.paths, "references.bib") if whole_book else None
     if whole_book and not bibliography:

@@ -3,11 +3,32 @@
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 
 from translation_tools.document import Document
 from translation_tools.parse import FormatError, parse_file
 
 MKDOCS_CONFIGS = ("mkdocs.yml", "mkdocs.yaml")
+DOCUMENT_CACHE_SIZE = 4096  # pages; a bigger book only parses some pages again
+
+_DOCUMENTS: OrderedDict[tuple[str, str], tuple[tuple[int, int], Document]] = OrderedDict()
+
+
+def load_document(path: str | os.PathLike[str], display: str) -> Document:
+    """The page parsed, once per version of the file: both site plugins of a build, and every
+    rebuild of ``serve`` that leaves the file alone, share one parse (a bounded LRU)."""
+    stat = os.stat(path)
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    key = (os.path.realpath(path), display)
+    cached = _DOCUMENTS.get(key)
+    if cached is not None and cached[0] == stamp:
+        _DOCUMENTS.move_to_end(key)
+        return cached[1]
+    doc = parse_file(path, display=display)
+    _DOCUMENTS[key] = (stamp, doc)
+    if len(_DOCUMENTS) > DOCUMENT_CACHE_SIZE:
+        _DOCUMENTS.popitem(last=False)
+    return doc
 
 
 def page_paths(paths: list[str]) -> list[str]:
@@ -120,6 +141,11 @@ def _first_file(folder: str, names: tuple[str, ...]) -> str | None:
 
 def _inside_cwd(path: str) -> bool:
     return not os.path.relpath(path).startswith("..")
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """How messages name a page: relative to the working folder (as ``check`` prints it)."""
+    return _display(os.path.relpath(path))
 
 
 def _display(path: str) -> str:

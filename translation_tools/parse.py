@@ -75,6 +75,10 @@ class FormatError(ValueError):
         self.line = line
         self.message = message
 
+    def diagnostic(self) -> str:
+        """The line ``check`` prints for it (and the site build, and the execution plugin)."""
+        return f"{self.path}:{self.line}: error: {self.message}"
+
     def __reduce__(self):
         return (type(self), (self.path, self.line, self.message))
 

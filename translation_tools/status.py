@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from translation_tools.document import Stats
+from translation_tools.document import Document, Stats
 from translation_tools.pages import chapter_of, page_paths
 from translation_tools.parse import FormatError, parse_file
 
@@ -85,7 +85,11 @@ def collect_status(paths: list[str], jobs: int = 1, keep_going: bool = False) ->
 
 
 def page_status(path: str) -> PageStatus:
-    doc = parse_file(path)
+    return status_of(parse_file(path))
+
+
+def status_of(doc: Document) -> PageStatus:
+    """A parsed page's counts (the site's progress page uses the documents it already parsed)."""
     return PageStatus(doc.path, doc.stats(), doc.contributors)
 
 

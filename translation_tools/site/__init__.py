@@ -1,1 +1,9 @@
-"""The MkDocs side of the book: editions, references, credits, search, execution."""
+"""The MkDocs site plugin (``rnnbook``): a book's two editions from the document model.
+
+It owns the editions' Markdown (``editions``), the whole-book view of numbers, labels and the
+nav (``book``), the generated progress and glossary pages (``generated``), bibliography
+(``bib``), MathML (``mathml``), search (``search``), glossary tooltips (``tooltips``), the HTML
+allow-list (``sanitize``), and its assets and templates. It never parses the format itself (it
+asks ``translation_tools.parse``) and never runs code: it shows the outputs the execution
+plugin leaves in ``page.meta``.
+"""

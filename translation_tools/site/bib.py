@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import html
 import json
@@ -12,7 +13,6 @@ from dataclasses import asdict, dataclass
 
 from translation_tools.write import write_file_atomic
 
-_CACHE: dict[tuple[str, float], dict[str, Entry]] = {}
 AND = {"vi": "và", "en": "and"}
 ET_AL = {"vi": "và cộng sự", "en": "et al."}
 
@@ -67,10 +67,12 @@ def load(path: str, cache_dir: str | None = None) -> dict[str, Entry]:
     """
     if not os.path.exists(path):
         return {}
-    key = (path, os.path.getmtime(path))
-    if key not in _CACHE:
-        _CACHE[key] = _load_cached(path, cache_dir) if cache_dir else _parse(path)
-    return _CACHE[key]
+    return _load(path, os.path.getmtime(path), cache_dir)
+
+
+@functools.lru_cache(maxsize=8)
+def _load(path: str, mtime: float, cache_dir: str | None) -> dict[str, Entry]:
+    return _load_cached(path, cache_dir) if cache_dir else _parse(path)
 
 
 def _load_cached(path: str, cache_dir: str) -> dict[str, Entry]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -21,19 +22,16 @@ REWRITES = [
     (re.compile(r"\\(begin|end)\{(equation|displaymath)\*?\}"), ""),
     (re.compile(r"\\(nonumber|notag)\b|\\label\{[^}]*\}"), ""),
 ]
-_CACHE: dict[tuple[str, bool], str] = {}
 
 
 class MathError(ValueError):
     """LaTeX that cannot become MathML; the message says what to fix."""
 
 
+@functools.lru_cache(maxsize=20_000)
 def to_mathml(latex: str, display: bool) -> str:
-    """MathML for ``latex``; cached, since both editions hold the same formulas."""
-    key = (latex, display)
-    if key not in _CACHE:
-        _CACHE[key] = _convert(latex, display)
-    return _CACHE[key]
+    """MathML for ``latex``; cached (bounded), since both editions hold the same formulas."""
+    return _convert(latex, display)
 
 
 def _convert(latex: str, display: bool) -> str:

@@ -29,7 +29,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from translation_tools.document import Document
+from translation_tools.pages import display_path
 from translation_tools.site import bib, editions, sanitize, search, tooltips
 from translation_tools.site.book import Book, BookError, PageInfo
 from translation_tools.site.generated import TEXT, glossary_markdown, progress_markdown
@@ -52,9 +52,7 @@ TOC_MATH = re.compile(r"\\\((.+?)\\\)")
 CHECK_CACHE = ".cache/site/check-findings.json"
 CHECK_CACHE_SIZE = 5000  # pages remembered with their findings; older ones just get checked again
 _CHECKED: dict[str, dict[str, list[tuple[str, str]]]] = {}  # root -> page key -> (severity, finding)
-_DOC_CACHE: dict[str, tuple[tuple[float, int], Document]] = {}
 _GIT_CACHE: dict[str, dict[str, str]] = {}
-_STATUS_CACHE: dict[str, tuple[tuple, object]] = {}
 
 
 class BookConfig(base.Config):
@@ -107,12 +105,31 @@ class BookPlugin(BasePlugin[BookConfig]):
     # --- the book as a whole ---------------------------------------------------------
 
     def on_files(self, files: Files, config):
-        edition = self.config.edition
+        """The book as a whole, in named steps: read and check every page, build the book (toc,
+        numbers, labels), load what rendering needs, add the assets and generated pages, set the nav."""
         self.glossary = self._load_glossary()
         self.glossary_terms = list(self.glossary.entries) if self.glossary else []
+        pages = self._read_pages(files)
+        try:
+            self.book = Book(pages, report=self._book_report(), drafts=self.config.drafts)
+        except BookError as error:
+            raise PluginError(str(error)) from None
+        self._prepare_rendering()
+        for path in ASSETS:
+            files.append(
+                File.generated(config, path, abs_src_path=str(HERE / path.replace("assets/rnnbook/", "assets/")))
+            )
+        extra = self._generated_pages(files, config)
+        edition = self.config.edition
+        config.nav = self.book.nav(edition) + ([{TEXT[edition]["translation"]: extra}] if extra else [])
+        return files
+
+    def _read_pages(self, files: Files) -> dict[str, PageInfo]:
+        """Every page parsed once (shared with the execution plugin) and checked, by src_uri."""
         pages = {}
         self.urls: dict[str, str] = {}
         self.sources: dict[str, str] = {}  # src_uri -> the page's file
+        self.sources_by_path: dict[str, str] = {}  # display path -> the page's file
         self.checked_lines: set[str] = set()  # "path:line" of check findings logged this build
         self.checked_new = False  # pages checked anew, to remember on disk
         for file in list(files.documentation_pages()):
@@ -121,19 +138,21 @@ class BookPlugin(BasePlugin[BookConfig]):
                 continue
             file = _serve_without_suffix(files, file)
             # Relative to the working directory, like `check` prints it (and resolves toc entries).
-            display = os.path.relpath(path).replace(os.sep, "/")
+            display = display_path(path)
             doc = self._parse(path, display)
             if self.config.check:
                 self._report_findings(doc)
             pages[file.src_uri] = PageInfo(file.src_uri, display, doc)
             self.sources[file.src_uri] = str(Path(path).resolve())
+            self.sources_by_path[display] = self.sources[file.src_uri]
             self.urls[file.src_uri] = "" if file.url in (".", "./") else file.url  # as the search index has it
         if self.checked_new:
             _save_checked_pages(self.root, _checked_pages(self.root))
-        try:
-            self.book = Book(pages, report=self._book_report(), drafts=self.config.drafts)
-        except BookError as error:
-            raise PluginError(str(error)) from None
+        return pages
+
+    def _prepare_rendering(self) -> None:
+        """Bibliography, glossary tooltips, per-page state and git dates for the pages to come."""
+        edition = self.config.edition
         self.bibliography = bib.load(str(self.docs_dir / self.config.bibliography), str(self.root / ".cache" / "site"))
         # Vietnamese edition: the English original of a term; English edition: its Vietnamese.
         if edition == "vi":
@@ -143,13 +162,6 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.contexts: dict[str, editions.Context] = {}
         self.math_stash: dict[str, list[str]] = {}
         self.git_dates = _git_dates(self.root)
-        for path in ASSETS:
-            files.append(
-                File.generated(config, path, abs_src_path=str(HERE / path.replace("assets/rnnbook/", "assets/")))
-            )
-        extra = self._generated_pages(files, config)
-        config.nav = self.book.nav(edition) + ([{TEXT[edition]["translation"]: extra}] if extra else [])
-        return files
 
     def _report(self):
         """Where a problem the build can go past is sent; None: it stops the build."""
@@ -174,19 +186,13 @@ class BookPlugin(BasePlugin[BookConfig]):
         return book_report
 
     def _parse(self, path: str, display: str):
-        from translation_tools.parse import FormatError, parse_file
+        from translation_tools.pages import load_document
+        from translation_tools.parse import FormatError
 
-        stat = os.stat(path)
-        key = (stat.st_mtime, stat.st_size)
-        cached = _DOC_CACHE.get(path)
-        if cached and cached[0] == key and cached[1].path == display:
-            return cached[1]
         try:
-            doc = parse_file(path, display=display)
-        except FormatError as error:  # worded as `translation_tools check` prints it
-            raise PluginError(f"{error.path}:{error.line}: error: {error.message}") from None
-        _DOC_CACHE[path] = (key, doc)
-        return doc
+            return load_document(path, display)
+        except FormatError as error:
+            raise PluginError(error.diagnostic()) from None
 
     def _report_findings(self, doc) -> None:
         """Each finding of ``translation_tools check`` on this page in the build log, worded alike
@@ -247,10 +253,11 @@ class BookPlugin(BasePlugin[BookConfig]):
 
     def _progress(self, files: Files, config) -> str:
         # Paths relative to docs_dir, as on the site: the page never shows the build machine's folders.
-        status = _status(str(self.docs_dir))
-        report = dataclasses.replace(
-            status, pages=[dataclasses.replace(page, path=self._relative(page.path)) for page in status.pages]
-        )
+        from translation_tools.status import StatusReport, status_of
+
+        # The documents this build parsed, in the order `status` lists them (by file).
+        docs = sorted((info.doc for info in self.book.pages.values()), key=lambda doc: self.sources_by_path[doc.path])
+        report = StatusReport([dataclasses.replace(status_of(doc), path=self._relative(doc.path)) for doc in docs])
         here = File.generated(config, "progress.md", content="").url
         by_source = {self._relative(path): src for src, path in self.sources.items()}
 
@@ -438,25 +445,6 @@ def _plain_toc_titles(items) -> None:
     for item in items:
         item.title = TOC_MATH.sub(r"\1", item.title)
         _plain_toc_titles(item.children)
-
-
-def _status(docs_dir: str):
-    """``collect_status`` of the docs folder (what ``status --json`` prints), reused while no page changes."""
-    from translation_tools.status import collect_status
-
-    stamp = tuple(
-        sorted(
-            (os.path.join(root, name), os.stat(os.path.join(root, name)).st_mtime_ns)
-            for root, _, names in os.walk(docs_dir)
-            for name in names
-            if name.endswith(".md")
-        )
-    )
-    cached = _STATUS_CACHE.get(docs_dir)
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, collect_status([docs_dir]))
-        _STATUS_CACHE[docs_dir] = cached
-    return cached[1]
 
 
 def _locate(info: PageInfo | None, src_uri: str, latex: str) -> str:

@@ -1,6 +1,6 @@
 """Export each page as a Jupyter notebook per language, code cells carrying their cached outputs.
 
-Run ``python -m translation_tools.site.notebooks docs --out notebooks`` (``make notebooks``) to
+Run ``python -m translation_tools.execution.notebooks docs --out notebooks`` (``make notebooks``) to
 write ``<out>/<page>.vi.ipynb`` and ``<page>.en.ipynb`` for every page of the book.
 """
 
@@ -15,17 +15,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from translation_tools.execution.cache import default_cache_dir
+from translation_tools.execution.cells import Cell, ExecutionError, code_cells
+from translation_tools.execution.runner import Executor
 from translation_tools.mdtext import sub_references
-from translation_tools.site.execute import (
-    Cell,
-    ExecutionError,
-    Executor,
-    atomic_write,
-    code_cells,
-    default_cache_dir,
-)
 from translation_tools.syntax import CONTRIBUTORS_TITLE as SYNTAX_CONTRIBUTORS_TITLE
 from translation_tools.syntax import DIRECTIVE_LINE, LABEL_DIRECTIVE
+from translation_tools.write import write_file_atomic
 
 LANGS = ("vi", "en")
 IMAGE_RE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)(\s+\"[^\"]*\")?\)")
@@ -195,7 +191,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     """Atomic write that leaves an identical file alone (so mtime-based watchers stay quiet)."""
     if path.is_file() and path.read_bytes() == data:
         return False
-    atomic_write(path, data)
+    write_file_atomic(path, data)
     return True
 
 
@@ -243,7 +239,7 @@ def configured_timeout(mkdocs_yml: Path, default: float = 300.0) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m translation_tools.site.notebooks",
+        prog="python -m translation_tools.execution.notebooks",
         description="Write every page of the book as a Vietnamese and an English notebook.",
     )
     parser.add_argument("docs", type=Path, help="the docs folder (e.g. docs)")

@@ -26,16 +26,12 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
-from translation_tools.site import notebooks as nbexport
-from translation_tools.site.execute import (
-    ExecutionError,
-    Executor,
-    PageRun,
-    atomic_write,
-    code_cells,
-    default_cache_dir,
-    strip_ansi,
-)
+from translation_tools.execution import notebooks as nbexport
+from translation_tools.execution.cache import default_cache_dir
+from translation_tools.execution.cells import ExecutionError, PageRun, code_cells
+from translation_tools.execution.kernel import strip_ansi
+from translation_tools.execution.runner import Executor
+from translation_tools.write import write_file_atomic
 
 log = get_plugin_logger("rnnbook-execute")
 
@@ -106,7 +102,8 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
     def _on_files_run(self, files: Files, config):
         if not self.enabled:
             return files
-        from translation_tools.parse import FormatError, parse
+        from translation_tools.pages import display_path, load_document
+        from translation_tools.parse import FormatError
 
         executor = Executor(self.root, self.cache_dir, float(self.config.timeout))
         parsed = []
@@ -116,11 +113,11 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
             if file.generated_by is not None:
                 continue  # pages made by plugins (progress, glossary) have no code of their own
             path = Path(file.abs_src_path)
-            display = self.display_path(path)
-            try:
-                doc = parse(file.content_string, display)
+            display = display_path(path)
+            try:  # the site plugin asks for the same parse: one per page and build
+                doc = load_document(path, display)
             except FormatError as error:
-                raise PluginError(str(error)) from None
+                raise PluginError(error.diagnostic()) from None
             parsed.append((file, display, doc))
         started, ran = time.perf_counter(), 0
         try:
@@ -156,12 +153,6 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
         return files
 
     on_files = CombinedEvent(_on_files_run, _on_files_mark)
-
-    def display_path(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return str(path)
 
     def add_notebooks(self, files: Files, config, parsed) -> None:
         """Each page's notebook in this edition's language: a download, and for pages with code
@@ -301,13 +292,13 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
 
     def on_post_build(self, config):
         site = Path(config.site_dir)
-        atomic_write(site / CSS_NAME, STYLE.encode("utf-8"))
+        write_file_atomic(site / CSS_NAME, STYLE.encode("utf-8"))
         for name, raw in self.assets.items():
             target = site / name
             if not target.is_file():
-                atomic_write(target, raw)
+                write_file_atomic(target, raw)
         for name, data in self.notebook_data.items():
-            atomic_write(site / name, data)
+            write_file_atomic(site / name, data)
 
 
 def text_block(text: str, cls: str) -> str:
