@@ -20,8 +20,10 @@ chromium:
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
+# One edition while serving (a one-paragraph edit rebuilds in about a second); EDITIONS=both for /en/ too.
+EDITIONS ?= vi
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --strict --dev-addr $(HOST):$(PORT)
+	RNNBOOK_SERVE_EDITIONS=$(EDITIONS) $(BIN)/mkdocs serve --strict --dev-addr $(HOST):$(PORT)
 
 test: lint chromium
 	$(BIN)/python -m translation_tools contributors docs --check

@@ -196,7 +196,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 
 
 def export(
-    docs_dir: Path, out_dir: Path, root: Path, site_url: str | None = None, timeout: float = 300.0, jobs: int = 1
+    docs_dir: Path, out_dir: Path, root: Path, site_url: str | None = None, timeout: float = 300.0, jobs: int = 0
 ) -> list[Path]:
     """Execute (or recall) every page and write both notebooks of each; returns the paths."""
     from translation_tools.parse import parse_file
@@ -250,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--timeout", type=float, default=None, help="per-page time limit, seconds (default: mkdocs.yml's, else 300)"
     )
-    parser.add_argument("--jobs", type=int, default=1, help="pages executed at a time")
+    parser.add_argument("--jobs", type=int, default=0, help="pages executed at a time (default: one per core)")
     args = parser.parse_args(argv)
     from translation_tools.parse import FormatError
 

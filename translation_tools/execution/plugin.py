@@ -61,7 +61,7 @@ class ExecuteConfig(Config):
     timeout = c.Type((int, float), default=300)
     notebooks = c.Type(bool, default=True)
     edition = c.Type(str, default="")
-    jobs = c.Type(int, default=1)  # pages whose cells run at a time; each uses 2 torch threads
+    jobs = c.Type(int, default=0)  # pages whose cells run at a time (one torch thread each); 0: one per core
     prestart = c.Type(bool, default=True)  # start the next page's kernel while one runs
 
 
@@ -154,6 +154,13 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
 
     on_files = CombinedEvent(_on_files_run, _on_files_mark)
 
+    def on_startup(self, command, dirty):
+        # `serve` rebuilds in about a second without the notebook views (downloads stay);
+        # RNNBOOK_SERVE_EDITIONS=both (`make serve EDITIONS=both`) serves everything.
+        self.notebook_views = command != "serve" or os.environ.get("RNNBOOK_SERVE_EDITIONS") == "both"
+
+    notebook_views = True
+
     def add_notebooks(self, files: Files, config, parsed) -> None:
         """Each page's notebook in this edition's language: a download, and for pages with code
         a notebook view.
@@ -168,8 +175,8 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
             nb = nbexport.build_notebook(doc, file.src_uri, cells, lang, titles, site_url, validate=False)
             data = nbexport.notebook_bytes(nb)
             self.notebook_data[nbexport.notebook_name(file.src_uri, lang)] = data
-            if not cells:
-                continue  # prose-only pages: a download, but no notebook view to browse
+            if not cells or not self.notebook_views:
+                continue  # prose-only pages (or a quick serve): a download, but no notebook view
             view_uri = f"{NOTEBOOK_DIR}/{nbexport.notebook_name(file.src_uri, lang)}"
             source = gen_dir / view_uri
             nbexport.write_if_changed(source, data)

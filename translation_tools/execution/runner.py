@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -24,6 +25,18 @@ from translation_tools.execution.kernel import (
 from translation_tools.execution.sources import SourceIndex, collect_dependencies
 
 DEFAULT_TIMEOUT = 300.0
+MAX_AUTO_JOBS = 4  # kernels at once when the count is automatic: each holds torch (~0.5 GB)
+
+
+def worker_count(jobs: int) -> int:
+    """``jobs`` as asked; 0 means one kernel per usable core (bounded), since pages are independent."""
+    if jobs > 0:
+        return jobs
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_AUTO_JOBS))
 
 
 class Executor:
@@ -83,7 +96,8 @@ class Executor:
         order. With ``prestart`` one more kernel starts while those run (cells still wait their
         turn), hiding most of a kernel's start-up. The first failing page (in order) is raised.
         """
-        workers = max(1, jobs) + (1 if prestart else 0)
+        jobs = worker_count(jobs)
+        workers = jobs + (1 if prestart else 0)
         if workers <= 1 or len(pages) <= 1:
             return [self.run_page(path, cells) for path, cells in pages]
         import threading

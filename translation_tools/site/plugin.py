@@ -50,6 +50,7 @@ MATH_ELEMENT = re.compile(r"<math\b.*?</math>", re.DOTALL)
 MATH_PLACEHOLDER = re.compile(r"<!--tt-math:(\d+)-->")
 TOC_MATH = re.compile(r"\\\((.+?)\\\)")
 CHECK_CACHE = ".cache/site/check-findings.json"
+SERVE_EDITIONS_ENV = "RNNBOOK_SERVE_EDITIONS"
 CHECK_CACHE_SIZE = 5000  # pages remembered with their findings; older ones just get checked again
 _CHECKED: dict[str, dict[str, list[tuple[str, str]]]] = {}  # root -> page key -> (severity, finding)
 _GIT_CACHE: dict[str, dict[str, str]] = {}
@@ -368,13 +369,21 @@ class BookPlugin(BasePlugin[BookConfig]):
 
     # --- after the build ------------------------------------------------------------
 
+    def on_startup(self, command, dirty):
+        self.command = command
+
     def on_post_build(self, config):
         # Numbered pages only: the home page repeats the book's title but teaches nothing itself.
         reading_order = [src for src in self.book.order if self.book.pages[src].number and src in self.urls]
         order = {self.urls[src]: position for position, src in enumerate(reading_order)}
         search.add_folded_field(os.path.join(config.site_dir, "search", "search_index.json"), order)
-        if self.config.edition == "vi" and self.config.build_english:
+        if self.config.edition == "vi" and self.config.build_english and self._english_now():
             self._build_english(config)
+
+    def _english_now(self) -> bool:
+        """``serve`` rebuilds one edition, the Vietnamese, unless RNNBOOK_SERVE_EDITIONS=both
+        (``make serve EDITIONS=both``): a one-paragraph edit then rebuilds in about a second."""
+        return getattr(self, "command", "build") != "serve" or os.environ.get(SERVE_EDITIONS_ENV) == "both"
 
     def _build_english(self, config) -> None:
         """The same configuration, edition ``en``, into ``site_dir/en``."""
