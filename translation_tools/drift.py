@@ -123,28 +123,17 @@ def _against_folder(paths: list[str], folder: str) -> list[Drift]:
     known, by_name = _index(sorted(files))
     head = _git(folder, "rev-parse", "--short", "HEAD")
     new_revision = head.stdout.strip() if head.returncode == 0 else None
-    report = []
-    for page, doc, revision in _pages_with_revision(paths):
-        drift = Drift(page, revision)
-        report.append(drift)
-        if revision is None:
-            drift.state = "no-revision"
-            continue
-        found = _find(_candidates(page, doc, paths), known, by_name, os.path.basename(page))
-        if found is None:
-            drift.state, drift.note = "no-source", f"no {os.path.basename(page)} in {folder}"
-            continue
+    report: list[Drift] = []
+    for drift, doc, found in _located(paths, known, by_name, folder, report):
         english_path = os.path.join(folder, found).replace(os.sep, "/")
         drift.source = english_path
         _compare(drift, doc, parse_file(english_path), english_path, new_revision)
     return report
 
 
-def _against_git(paths: list[str], upstream: str, sha: str, repo: str) -> list[Drift]:
-    listing = _git(repo, "ls-tree", "-r", "--name-only", sha)
-    known, by_name = _index([line for line in listing.stdout.splitlines() if line.endswith(".md")])
-    short = sha[:12]
-    report = []
+def _located(paths: list[str], known, by_name, where: str, report: list[Drift]):
+    """(drift, page, English file) for each page with a recorded revision and a source in ``where``;
+    every page gets its ``Drift`` in ``report``, those without either say why."""
     for page, doc, revision in _pages_with_revision(paths):
         drift = Drift(page, revision)
         report.append(drift)
@@ -153,12 +142,21 @@ def _against_git(paths: list[str], upstream: str, sha: str, repo: str) -> list[D
             continue
         found = _find(_candidates(page, doc, paths), known, by_name, os.path.basename(page))
         if found is None:
-            drift.state, drift.note = "no-source", f"no {os.path.basename(page)} in {upstream}"
+            drift.state, drift.note = "no-source", f"no {os.path.basename(page)} in {where}"
             continue
+        yield drift, doc, found
+
+
+def _against_git(paths: list[str], upstream: str, sha: str, repo: str) -> list[Drift]:
+    listing = _git(repo, "ls-tree", "-r", "--name-only", sha)
+    known, by_name = _index([line for line in listing.stdout.splitlines() if line.endswith(".md")])
+    short = sha[:12]
+    report: list[Drift] = []
+    for drift, doc, found in _located(paths, known, by_name, upstream, report):
         drift.source = found
-        stat = _git(repo, "diff", "--stat", f"{revision}..{sha}", "--", found)
+        stat = _git(repo, "diff", "--stat", f"{drift.revision}..{sha}", "--", found)
         if stat.returncode != 0:
-            drift.state, drift.note = "no-source", f"'{revision}' is not a revision of {repo}"
+            drift.state, drift.note = "no-source", f"'{drift.revision}' is not a revision of {repo}"
             continue
         drift.diffstat = stat.stdout.strip().splitlines()[-1].strip() if stat.stdout.strip() else ""
         if not drift.diffstat:
