@@ -346,3 +346,15 @@ def test_parallel_status_keeps_going_past_a_bad_page(work, monkeypatch):
     report = status.collect_status([str(work)], jobs=2, keep_going=True)
     assert [(e.path.rsplit("/", 1)[-1], e.line) for e in report.errors] == [("p9.md", 2)]
     assert report.total.segments == 4 * 3  # page.md and p0..p2
+
+
+def test_export_corpus_refuses_to_overwrite_without_force(tmp_path):
+    page = tmp_path / "p.md"
+    page.write_text("<!--\nA line.\n-->\n\nMột dòng.\n", encoding="utf-8")
+    out = tmp_path / "corpus.json"
+    out.write_text("mine\n", encoding="utf-8")
+    refused = run_tools("export-corpus", page, "-o", out)
+    assert refused.returncode == 2 and refused.stderr.startswith(f"{out}:1: already exists")
+    assert out.read_text(encoding="utf-8") == "mine\n"
+    assert run_tools("export-corpus", page, "-o", out, "--force").returncode == 0
+    assert '"Một dòng."' in out.read_text(encoding="utf-8")

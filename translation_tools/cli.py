@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     corpus = commands.add_parser("export-corpus", help="write the book's prose as parallel JSON")
     corpus.add_argument("paths", nargs="*", default=["docs"], metavar="PATH")
     corpus.add_argument("-o", "--output", required=True, metavar="FILE.json")
+    corpus.add_argument("--force", action="store_true", help="replace FILE.json if it exists")
     corpus.set_defaults(run=run_export_corpus)
 
     edition = commands.add_parser("edition", help="print a page's Markdown as one edition (en or vi) sees it")
@@ -195,7 +196,9 @@ def run_status(args) -> int:
 
 def run_export_corpus(args) -> int:
     from translation_tools.corpus import write_corpus
+    from translation_tools.write import check_output
 
+    check_output(args.output, args.force)
     corpus = write_corpus(args.paths, args.output)
     count = sum(len(page["segments"]) for page in corpus["pages"])
     print(f"{args.output}: {count} segments from {len(corpus['pages'])} pages", file=sys.stderr)
