@@ -10,7 +10,24 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .attention import (
+                     AdditiveAttention,
+                     AttentionDecoder,
+                     AttentionEncoderDecoder,
+                     masked_softmax,
+                     plot_attention,
+                     translate_with_attention,
+)
 from .batching import SeqDataLoader, choose_offset, load_data_lm, seq_data_iter_random, seq_data_iter_sequential
+from .beam import (
+                     beam_search,
+                     encode_sentence,
+                     exhaustive_search,
+                     sequence_score,
+                     table_step,
+                     translate_beam,
+                     translation_step,
+)
 from .bidirectional import BiRNN
 from .classify import (
                      RNNClassifier,
@@ -81,6 +98,10 @@ __all__ = [
     "k_step_predictions",
     "Seq2SeqEncoder", "Seq2SeqDecoder", "EncoderDecoder", "load_data_nmt", "pad_or_trim",
     "seq2seq_losses", "train_seq2seq", "translate", "bleu",
+    "sequence_score", "beam_search", "exhaustive_search", "encode_sentence", "translation_step",
+    "translate_beam", "table_step",
+    "masked_softmax", "AdditiveAttention", "AttentionDecoder", "AttentionEncoderDecoder",
+    "translate_with_attention", "plot_attention",
     "load_data_classification", "RNNClassifier", "classifier_losses", "train_classifier",
     "accuracy", "classifier_batch",
     "plot", "plot_history", "plot_zipf", "save_svg", "svg_text", "new_figure", "is_series",
