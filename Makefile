@@ -7,9 +7,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test test-fast lint format build bench notebooks check status contributors clean setup chromium
+.PHONY: serve test test-fast lint format build bench notebooks check status contributors clean setup chromium pdf bundle
 
-$(STAMP): pyproject.toml scripts/bootstrap.py
+$(STAMP): pyproject.toml scripts/bootstrap.py package-lock.json
 	@$(PY) scripts/bootstrap.py
 
 setup: $(STAMP)
@@ -19,6 +19,16 @@ chromium:
 
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict
+
+# One PDF per edition (the print view, site/print.html and site/en/print.html, through Chromium)
+# into site/downloads/, linked from both home pages.
+pdf: build chromium
+	$(BIN)/python -m translation_tools.site.printing pdf site
+
+# The book built for reading from disk (links to x.html, not x/) as site/downloads/rnnbook-offline.zip,
+# with the PDFs when `make pdf` ran first; linked from both home pages.
+bundle: build
+	$(BIN)/python -m translation_tools.site.printing bundle site --config-file mkdocs.yml
 
 # One edition while serving (a one-paragraph edit rebuilds in about a second); EDITIONS=both for /en/ too.
 EDITIONS ?= vi

@@ -49,7 +49,25 @@ def main():
                 "check network access or pip's index settings, details in " + LOG
             )
         fail("pip install failed; see " + LOG + " (last line: " + (text.strip().splitlines() or ["?"])[-1][:200] + ")")
+    install_fonts()
     open(STAMP, "w").close()
+
+
+def install_fonts():
+    """The site's fonts (and KaTeX for a test) from the npm registry, pinned in package-lock.json.
+    Without npm the book still builds, with system fonts; say so and go on."""
+    if not os.path.exists("package-lock.json"):
+        return
+    try:
+        with open(LOG, "a") as log:
+            status = subprocess.call(["npm", "ci", "--no-audit", "--no-fund"], stdout=log, stderr=subprocess.STDOUT)
+    except OSError:
+        sys.stderr.write(
+            "make: npm is not installed: the site uses system fonts (install nodejs/npm, then `make setup`)\n"
+        )
+        return
+    if status != 0:
+        sys.stderr.write("make: `npm ci` failed (see " + LOG + "): the site uses system fonts\n")
 
 
 if __name__ == "__main__":

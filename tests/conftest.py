@@ -1,16 +1,72 @@
-"""Shared fixtures: the book's site built once per test session with `mkdocs build --strict`."""
+"""Shared fixtures and helpers; test modules import from here (or from the fixture books
+``site_fixture`` and ``exec_fixture``), never from each other.
+
+- the book's site built once per test session with `mkdocs build --strict` (``built_site``);
+- the execution engine's fixture book run once per session (``executed_book``);
+- golden files (``assert_golden``: a missing one fails; ``UPDATE_GOLDEN=1`` rewrites);
+- the writers' invariant (``assert_nothing_lost``).
+
+A test using ``built_site`` or ``executed_book`` is marked ``slow`` here (it builds the whole
+book or starts kernels); other slow tests carry the mark themselves.
+"""
 
 from __future__ import annotations
 
+import difflib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from exec_fixture import run_book, write_exec_book
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+SLOW_FIXTURES = {"built_site", "executed_book"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark ``slow`` every test that builds the whole book or runs the engine's fixture book."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+# --- golden files and committed test data ---------------------------------------------------
+
+
+def assert_golden(path: Path, actual: str) -> None:
+    """Compare ``actual`` with the reviewed golden file ``path`` byte for byte, showing a diff.
+
+    A missing or different golden file fails. Only on request, ``UPDATE_GOLDEN=1`` (ignored under
+    CI=true), writes ``actual`` there instead and skips the test saying so: review, then commit.
+    """
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    expected = path.read_bytes().decode("utf-8") if path.exists() else None
+    if actual == expected:
+        return
+    update = os.environ.get("UPDATE_GOLDEN") == "1"
+    if update and os.environ.get("CI") != "true":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(actual.encode("utf-8"))
+        pytest.skip(f"UPDATE_GOLDEN=1 {'wrote' if expected is None else 'rewrote'} {shown}: review it, then commit it")
+    how = "UPDATE_GOLDEN=1 is ignored under CI=true" if update else "run with UPDATE_GOLDEN=1 to write it"
+    if expected is None:
+        pytest.fail(f"golden file {shown} is missing: restore it from git, or {how} from this output and review it")
+    diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), str(shown), "actual"))
+    pytest.fail(f"output differs from {shown} (if the new output is right, {how}):\n{diff}")
+
+
+def committed(items: list, what: str) -> list:
+    """``items`` (files or folders of committed test data found by a glob), failing when there are none.
+
+    Called at import: a test module whose data is gone fails to collect instead of skipping.
+    """
+    if not items:
+        raise FileNotFoundError(f"{what} is missing: it is committed test data; restore it from git")
+    return items
 
 
 def build_site(config: Path, site_dir: Path, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -50,11 +106,34 @@ def built_site(tmp_path_factory) -> Path:
     return site_dir
 
 
+@pytest.fixture(scope="session")
+def executed_book(tmp_path_factory) -> Path:
+    """The engine's fixture book (``exec_fixture``) after one cold run: both pages executed, cache
+    filled. Shared by the session: a test that edits or executes in it works on a copy
+    (``copy_of``)."""
+    root = tmp_path_factory.mktemp("exec-book")
+    write_exec_book(root)
+    executor = run_book(root)
+    assert executor.executed == ["docs/a.md", "docs/b.md"]
+    return root
+
+
+def copy_of(folder: Path, target: Path) -> Path:
+    """A private copy of ``folder`` (a fixture book, cache included) at ``target``."""
+    shutil.copytree(folder, target)
+    return target
+
+
+def book_config() -> dict:
+    """The book's mkdocs.yml, read as MkDocs reads it (``!ENV`` tags resolved)."""
+    from mkdocs.utils.yaml import yaml_load
+
+    return yaml_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+
+
 def book_extensions(root: Path) -> list:
     """The book's Markdown extensions, with snippets resolved against ``root`` (a fixture book)."""
-    import yaml
-
-    real = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    real = book_config()
     extensions = []
     for ext in real.get("markdown_extensions", []):
         name = next(iter(ext)) if isinstance(ext, dict) else ext
@@ -73,7 +152,7 @@ def write_book(root: Path, files: dict[str, str], plugin: dict | None = None, ex
     """
     import yaml
 
-    real = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    real = book_config()
     extensions = book_extensions(root)
     config = {
         "site_name": "Sách thử",

@@ -1,128 +1,31 @@
-"""The execution engine on a tiny fixture book: outputs, the content cache, errors, snippets.
+"""The execution engine on a tiny fixture book (``exec_fixture``): outputs, the content cache,
+errors, snippets.
 
-Kernels start in a few seconds each, so the book is executed once per module and every test
-works on its own copy (pages, fixture modules and cache together).
+Kernels start in a few seconds each, so the book is executed once per session (``executed_book``
+in conftest) and every test works on its own copy (pages, fixture modules and cache together).
+Tests that start a kernel are marked ``slow``.
 """
 
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
+from conftest import copy_of
+from exec_fixture import MODULE_A, run_book, write_exec_book
 
 from translation_tools.execution.cells import ExecutionError, code_cells, expand_snippets
 from translation_tools.execution.runner import Executor
 from translation_tools.execution.sources import index_module
 from translation_tools.parse import parse_file
 
-MODULE_A = '''\
-"""Fixture module used by page a only."""
-SCALE = 2
-
-
-def double(x):
-    return x * SCALE
-
-
-def unused():
-    return "never called by any page"
-
-
-# --8<-- [start:answer]
-answer = 6 * 7
-answer
-# --8<-- [end:answer]
-'''
-
-MODULE_B = '''\
-"""Fixture module used by page b only."""
-
-
-def triple(x):
-    return 3 * x
-'''
-
-PAGE_A = """\
-<!--
-# Page A
--->
-
-# Trang A
-
-<!--
-Some prose.
--->
-
-Một đoạn văn.
-
-```python
-import fixmod_a
-print(fixmod_a.double(3))
-```
-
-```python
---8<-- "fixmod_a.py:answer"
-```
-
-```python
-import matplotlib.pyplot as plt
-fig, ax = plt.subplots(figsize=(2, 1.5))
-ax.plot([1, 3, 2])
-fig
-```
-"""
-
-PAGE_B = """\
-<!--
-# Page B
--->
-
-# Trang B
-
-```python
-import fixmod_b
-with open("data/words.txt", encoding="utf-8") as f:
-    words = f.read().split()
-print(fixmod_b.triple(len(words)))
-```
-"""
-
-
-def write_book(root: Path) -> None:
-    (root / "docs").mkdir(parents=True)
-    (root / "data").mkdir()
-    (root / "fixmod_a.py").write_text(MODULE_A, encoding="utf-8")
-    (root / "fixmod_b.py").write_text(MODULE_B, encoding="utf-8")
-    (root / "data" / "words.txt").write_text("một hai ba\n", encoding="utf-8")
-    (root / "docs" / "a.md").write_text(PAGE_A, encoding="utf-8")
-    (root / "docs" / "b.md").write_text(PAGE_B, encoding="utf-8")
-
-
-def run_book(root: Path, pages=("a", "b"), timeout: float = 120) -> Executor:
-    executor = Executor(root, root / ".cache" / "execution", timeout)
-    for name in pages:
-        doc = parse_file(root / "docs" / f"{name}.md", f"docs/{name}.md")
-        executor.run_page(f"docs/{name}.md", code_cells(doc, root))
-    return executor
-
-
-@pytest.fixture(scope="module")
-def executed_book(tmp_path_factory) -> Path:
-    """The fixture book after one cold run: both pages executed, cache filled."""
-    root = tmp_path_factory.mktemp("book")
-    write_book(root)
-    executor = run_book(root)
-    assert executor.executed == ["docs/a.md", "docs/b.md"]
-    return root
-
 
 @pytest.fixture
 def book(executed_book: Path, tmp_path: Path) -> Path:
     """A private copy of the executed book (cache included) that a test may edit."""
-    root = tmp_path / "book"
-    shutil.copytree(executed_book, root)
-    return root
+    return copy_of(executed_book, tmp_path / "book")
 
 
 def outputs_of(root: Path, name: str):
@@ -189,6 +92,7 @@ def test_cell_edit_reruns_that_page(book):
 
 def test_two_kernels_at_a_time_give_the_same_outputs(book):
     expected = {name: outputs_of(book, name)[0].cells[0].outputs for name in ("a", "b")}
+    assert [expected[name][0]["text"] for name in ("a", "b")] == ["6\n", "9\n"]  # double(3), triple(3)
     shutil.rmtree(book / ".cache" / "execution")
     executor = Executor(book, book / ".cache" / "execution")
     pages = [(f"docs/{n}.md", code_cells(parse_file(book / "docs" / f"{n}.md"), book)) for n in ("a", "b")]
@@ -197,6 +101,7 @@ def test_two_kernels_at_a_time_give_the_same_outputs(book):
     assert [run.cells[0].outputs for run in runs] == [expected["a"], expected["b"]]
 
 
+@pytest.mark.slow
 def test_concurrent_runs_of_the_same_code_execute_once(tmp_path):
     """Two builds (here: two threads) reaching the same page share one run through a lock."""
     from translation_tools.execution.cells import Cell
@@ -208,6 +113,7 @@ def test_concurrent_runs_of_the_same_code_execute_once(tmp_path):
     assert [run.cells[0].outputs[0]["text"] for run in runs] == ["42\n", "42\n"]
 
 
+@pytest.mark.slow
 def test_kernels_started_ahead_run_pages_in_turn(tmp_path):
     from translation_tools.execution.cells import Cell
 
@@ -227,19 +133,29 @@ def test_failing_cell_names_page_and_fence_line(book):
     assert not list((book / ".cache" / "execution").glob("*/*.tmp")), "no half-written entry"
 
 
+# The page's clock includes its kernel's start-up (runner.Executor._execute), so the limit is
+# generous next to any start-up (a few seconds on a busy machine) and the cell sleeps far past it:
+# whatever the start-up took, the limit is reached inside the sleeping cell, and long before it ends.
+LIMIT, SLEEP = 20, 120
+
+
 def test_page_time_limit_names_page_and_cell(book):
     page = book / "docs" / "slow.md"
     page.write_text(
-        "# Slow\n\n```python\nx = 1\n```\n\n```python\nimport time\ntime.sleep(60)\n```\n", encoding="utf-8"
+        f"# Slow\n\n```python\nx = 1\n```\n\n```python\nimport time\ntime.sleep({SLEEP})\n```\n", encoding="utf-8"
     )
+    started = time.monotonic()
     with pytest.raises(ExecutionError) as info:
-        run_book(book, pages=("slow",), timeout=4)
-    message = str(info.value)
-    assert message.startswith("docs/slow.md:7: page docs/slow.md ran past its time limit of 4 s")
+        run_book(book, pages=("slow",), timeout=LIMIT)
+    assert time.monotonic() - started < SLEEP - 30, "the sleeping cell was not stopped at the limit"
+    assert str(info.value) == (
+        f"docs/slow.md:7: page docs/slow.md ran past its time limit of {LIMIT} s in this cell "
+        "(make the cell faster or raise the plugin's `timeout`)"
+    )
 
 
 def test_missing_snippet_section_is_an_error_before_running(tmp_path):
-    write_book(tmp_path)
+    write_exec_book(tmp_path)
     with pytest.raises(ExecutionError) as info:
         expand_snippets('x = 1\n--8<-- "fixmod_a.py:nope"', tmp_path, "docs/a.md", 20)
     assert str(info.value).startswith('docs/a.md:21: snippet "fixmod_a.py:nope" not found')

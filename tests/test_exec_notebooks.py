@@ -1,18 +1,19 @@
-"""Exported notebooks: both languages, prose and code with cached outputs, valid, runnable."""
+"""Exported notebooks: both languages, prose and code with cached outputs, valid, runnable, and
+the same bytes from the CLI's process as from this one."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
-from test_exec_engine import executed_book  # noqa: F401  (module fixture: the run book)
+from conftest import copy_of
 
 from translation_tools.execution.cells import Cell, code_cells
-from translation_tools.execution.notebooks import build_notebook, label_titles, notebook_name
+from translation_tools.execution.notebooks import build_notebook, export, label_titles, notebook_name
 from translation_tools.parse import parse, parse_file
 
 PAGE = """\
@@ -99,17 +100,13 @@ def test_code_cells_carry_outputs_and_counts():
     assert code.outputs[0]["text"] == "xin chào\n"
 
 
-def test_notebooks_are_byte_stable():
-    assert nbformat.writes(notebook("vi")) == nbformat.writes(notebook("vi"))
-
-
-def test_exported_notebook_runs_with_nbclient(executed_book, tmp_path):  # noqa: F811
+def test_exported_notebook_runs_with_nbclient(executed_book, tmp_path):
     """The fixture page a, exported with its cached outputs, re-runs to the same text output."""
     from nbclient import NotebookClient
 
     from translation_tools.execution.runner import Executor
 
-    root = executed_book
+    root = copy_of(executed_book, tmp_path / "book")
     doc = parse_file(root / "docs" / "a.md", "docs/a.md")
     run = Executor(root, root / ".cache" / "execution").run_page("docs/a.md", code_cells(doc, root))
     nb = build_notebook(doc, "a.md", run.cells, "vi")
@@ -123,10 +120,17 @@ def test_exported_notebook_runs_with_nbclient(executed_book, tmp_path):  # noqa:
     assert stdout[0]["text"] == "6\n"
 
 
-def test_cli_writes_both_languages_from_the_cache(executed_book, tmp_path):  # noqa: F811
-    root = tmp_path / "book"
-    shutil.copytree(executed_book, root)
-    env = dict(os.environ, RNNBOOK_EXEC_CACHE=str(root / ".cache" / "execution"))
+NOTEBOOKS = ("a.vi.ipynb", "a.en.ipynb", "b.vi.ipynb", "b.en.ipynb")
+
+
+@pytest.fixture(scope="module")
+def cli_book(executed_book, tmp_path_factory) -> Path:
+    """A copy of the executed fixture book after `python -m translation_tools.execution.notebooks
+    docs --out nb` ran in a process of its own (another hash seed and time zone than this one)."""
+    root = copy_of(executed_book, tmp_path_factory.mktemp("cli") / "book")
+    env = dict(
+        os.environ, RNNBOOK_EXEC_CACHE=str(root / ".cache" / "execution"), PYTHONHASHSEED="4321", TZ="Asia/Ho_Chi_Minh"
+    )
     result = subprocess.run(
         [sys.executable, "-m", "translation_tools.execution.notebooks", "docs", "--out", "nb"],
         cwd=root,
@@ -135,8 +139,30 @@ def test_cli_writes_both_languages_from_the_cache(executed_book, tmp_path):  # n
         text=True,
     )
     assert result.returncode == 0, result.stderr
-    for name in ("a.vi.ipynb", "a.en.ipynb", "b.vi.ipynb", "b.en.ipynb"):
-        nbformat.validate(nbformat.read(root / "nb" / name, as_version=4))
+    assert result.stdout == "wrote 4 notebooks to nb/\n"
+    return root
+
+
+def test_cli_writes_both_languages_from_the_cache(cli_book):
+    for name in NOTEBOOKS:
+        nbformat.validate(nbformat.read(cli_book / "nb" / name, as_version=4))
+    english = nbformat.read(cli_book / "nb" / "a.en.ipynb", as_version=4)
+    assert english.cells[0].source.startswith("# Page A")
+    code = [cell for cell in english.cells if cell.cell_type == "code"]
+    assert code[0].outputs[0]["text"] == "6\n"  # double(3), recalled from the cache
+
+
+def test_notebooks_are_the_same_bytes_from_another_process(cli_book, monkeypatch):
+    """The CLI's notebooks (another process) and the same export run here agree byte for byte."""
+    root = cli_book.resolve()
+    monkeypatch.setenv("RNNBOOK_EXEC_CACHE", str(root / ".cache" / "execution"))
+    export(root / "docs", root / "nb-here", root)  # recalled from the cache: no kernel starts
+    names = sorted(path.name for path in (root / "nb").iterdir())
+    assert set(NOTEBOOKS) <= set(names)
+    assert sorted(path.name for path in (root / "nb-here").iterdir()) == names
+    for name in names:
+        theirs = (root / "nb" / name).read_bytes()
+        assert (root / "nb-here" / name).read_bytes() == theirs, f"{name} differs between two processes"
 
 
 def test_cli_bad_folder_is_one_line_and_exit_2(tmp_path):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import book_extensions
-from test_exec_engine import PAGE_A, PAGE_B, write_book
+from exec_fixture import PAGE_A, PAGE_B, write_exec_book
 
 INDEX = """\
 <!--
@@ -29,8 +29,8 @@ b
 
 
 def write_site(root: Path) -> Path:
-    """The fixture book of test_exec_engine plus a mkdocs.yml using the book's extensions."""
-    write_book(root)
+    """The engine's fixture book (exec_fixture) plus a mkdocs.yml using the book's extensions."""
+    write_exec_book(root)
     (root / "docs" / "index.md").write_text(INDEX, encoding="utf-8")
     extensions = book_extensions(root)
     config = {
@@ -75,12 +75,14 @@ def page_html(root: Path, edition: str, name: str) -> str:
     return (base / name / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_each_page_runs_once_for_both_editions(site):
     _, log = site
     assert log.count("executed docs/a.md") == 1
     assert log.count("executed docs/b.md") == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("edition", ["vi", "en"])
 def test_outputs_follow_their_cells(site, edition):
     root, _ = site
@@ -97,6 +99,7 @@ def test_outputs_follow_their_cells(site, edition):
     assert html.index(">double<") < html.index(outputs[0]) < html.index(">answer<") < html.index(outputs[1])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("edition,label", [("vi", "Tải notebook"), ("en", "Download notebook")])
 def test_notebook_download_button(site, edition, label):
     root, _ = site
@@ -107,10 +110,11 @@ def test_notebook_download_button(site, edition, label):
     assert notebook.name == f"a.{edition}.ipynb" and notebook.is_file()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("edition", ["vi", "en"])
 def test_notebook_view_rendered_by_mkdocs_jupyter(site, edition):
     root, _ = site
-    view = root / "site" / ("en" if edition == "en" else "") / "notebooks" / f"a.{edition}" / "index.html"
+    view = root / "site" / ("en" if edition == "en" else "") / "notebooks" / "a" / "index.html"
     html = view.read_text(encoding="utf-8")
     assert "jupyter-wrapper" in html and ">double<" in html
     assert not re.search(r'src="https?://', html), "notebook view loads nothing remote"
@@ -118,6 +122,7 @@ def test_notebook_view_rendered_by_mkdocs_jupyter(site, edition):
     assert "<style" not in html or len(html) < 200_000, "the big notebook CSS is a shared file"
 
 
+@pytest.mark.slow
 def test_warm_build_executes_nothing(site, tmp_path):
     root, _ = site
     result = build(root)
@@ -125,6 +130,7 @@ def test_warm_build_executes_nothing(site, tmp_path):
     assert "executed" not in result.stderr
 
 
+@pytest.mark.slow
 def test_failing_cell_fails_the_build_with_page_and_line(site):
     root, _ = site
     (root / "docs" / "b.md").write_text(PAGE_B + "\n```python\nraise ValueError('bad input')\n```\n", encoding="utf-8")
@@ -136,6 +142,7 @@ def test_failing_cell_fails_the_build_with_page_and_line(site):
     assert "docs/b.md:14: cell raised ValueError: bad input" in result.stderr
 
 
+@pytest.mark.slow
 def test_fixture_pages_are_unchanged_by_the_build(site):
     root, _ = site
     assert (root / "docs" / "a.md").read_text(encoding="utf-8") == PAGE_A

@@ -80,7 +80,7 @@ def test_numbering_of_sections_figures_equations(book):
     assert re.search(r'<h2 id="sec_details">1\.1\.1\. Chi tiết', vi)
     assert '<a href="#fig_unrolled">Hình 1.1.1</a>' in vi
     assert '<a href="#eq_state">(1.1.1)</a>' in vi
-    assert re.search(r'<div class="tt-math" id="eq_state"><math [^>]*display="block"', vi)
+    assert re.search(r'<div class="tt-math" id="eq_state"><div class="tt-math-scroll"><math [^>]*display="block"', vi)
     assert '<span class="tt-eqno">(1.1.1)</span>' in vi
     assert re.search(r'<figure class="tt-figure" id="fig_unrolled">.*?width="300px".*?Hình 1\.1\.1:', vi, re.DOTALL)
     assert re.search(r'<div class="tt-seg" id="tab_steps">\s*<p class="tt-tabnum">Bảng 1\.1\.1</p>\s*<table>', vi)
@@ -127,7 +127,7 @@ def test_contributors_box_and_page(book):
 
 def test_glossary_tooltip_on_first_occurrence_only(book):
     html = article(page(book, "chapter_a", "intro"))
-    tips = re.findall(r'<abbr class="tt-term" title="([^"]+)">([^<]+)</abbr>', html)
+    tips = re.findall(r'<abbr class="tt-term" data-tip="([^"]+)">([^<]+)</abbr>', html)
     assert ("recurrent neural network", "Mạng nơ-ron hồi tiếp") in tips
     assert [t for t in tips if t[0] == "recurrent neural network"] == [
         ("recurrent neural network", "Mạng nơ-ron hồi tiếp")
@@ -137,8 +137,8 @@ def test_glossary_tooltip_on_first_occurrence_only(book):
 
 def test_english_edition_tooltips_give_the_vietnamese_term(book):
     html = article(page(book, "en", "chapter_a", "intro"))
-    assert '<abbr class="tt-term" title="mạng nơ-ron hồi tiếp">recurrent neural network</abbr>' in html
-    assert '<abbr class="tt-term" title="trạng thái ẩn">hidden state</abbr>' in html
+    assert '<abbr class="tt-term" data-tip="mạng nơ-ron hồi tiếp">recurrent neural network</abbr>' in html
+    assert '<abbr class="tt-term" data-tip="trạng thái ẩn">hidden state</abbr>' in html
     assert "<abbr" not in article(page(book, "en", "guide"))  # a Vietnamese-only page is left alone
 
 

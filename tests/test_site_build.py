@@ -113,13 +113,27 @@ def test_check_findings_are_warnings_of_a_plain_build(plain):
         assert any(outdated in line for line in result.stderr.splitlines() if line.startswith("INFO"))
 
 
+# The formulas SETEXT breaks, which the site finds when it renders the math (check does not).
+# The unknown command is in the English (line 19) and in its translation (line 22): one warning.
+MATH_PROBLEMS = [
+    "docs/chapter_a/setext.md:19: unknown LaTeX command \\notacommand",
+    "docs/chapter_a/setext.md:24: unbalanced '{'",
+]
+
+
 def test_strict_build_fails_on_the_same_findings(tmp_path):
     write_book(tmp_path, problem_book())
     result = build(tmp_path, strict=True)
     assert result.returncode != 0
     assert "error: forbidden rendering" in result.stderr
     # One tally for both editions: the English build's warnings count in it, each problem once.
-    assert f"Aborted with {len(warnings(result))} warnings in strict mode" in result.stdout + result.stderr
+    errors = [line for line in run_tools("check", "docs", cwd=tmp_path).stdout.splitlines() if ": error: " in line]
+    problems = errors + MATH_PROBLEMS
+    shown = warnings(result)
+    for problem in problems:
+        assert sum(problem in warning for warning in shown) == 1, (problem, shown)
+    assert len(shown) == len(problems), shown
+    assert f"Aborted with {len(problems)} warnings in strict mode" in result.stdout + result.stderr
 
 
 def test_malformed_page_fails_a_plain_build_too(tmp_path):
@@ -156,7 +170,9 @@ def test_markdown_still_renders_beside_unsafe_html(plain):
     assert re.search(r'<details class="tt-orig" lang="en">\s*<summary class="tt-toggle"', vi)
     assert re.search(r'<p class="tt-orig tt-orig-heading" hidden="[^"]*" lang="en">', vi)
     for body in (vi, article(html_of(plain[0], "en", "chapter_a", "intro"))):
-        assert re.search(r'<div class="tt-math" id="eq_state"><math [^>]*display="block"', body)
+        assert re.search(
+            r'<div class="tt-math" id="eq_state"><div class="tt-math-scroll"><math [^>]*display="block"', body
+        )
         assert re.search(
             r'<figure class="tt-figure" id="fig_unrolled">\s*<p><img alt="[^"]+" src="../../img/net.svg"', body
         )

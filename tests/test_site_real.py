@@ -15,13 +15,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import MKDOCS, ROOT
+from conftest import MKDOCS, ROOT, committed
 
 from translation_tools.document import CodeBlock
 from translation_tools.parse import parse_file
 
 REAL = Path(os.environ.get("RNNBOOK_D2L_VN") or ROOT / "tests" / "real" / "d2l-vn" / "final")
-CHAPTERS = sorted(index.parent for index in REAL.glob("*/index_vn.md"))
+CHAPTERS = committed(sorted(index.parent for index in REAL.glob("*/index_vn.md")), f"a d2l-vn chapter under {REAL}")
 CONFIG = """\
 site_name: Đắm mình vào Học Sâu
 docs_dir: {docs}
@@ -32,8 +32,6 @@ markdown_extensions: [attr_list, md_in_html, tables, toc, pymdownx.superfences, 
 LOCATED = re.compile(r"WARNING -  \w+: \S+:\d+: ")  # the plugin's: file:line: message
 MISSING_LINK = re.compile(r"WARNING -  Doc file '[^']+' contains a link '[^']+', but the target is not found")
 RAW = (":begin_tab:", ":end_tab:", ":label:", ":eqlabel:", ":numref:", ":cite:", "\\(", "$$")
-
-pytestmark = pytest.mark.skipif(not CHAPTERS, reason=f"no d2l-vn chapter (a folder with index_vn.md) under {REAL}")
 
 
 def served(page: Path) -> str:
@@ -54,6 +52,7 @@ def kind(line: str) -> str:
     return re.sub(r":\w+:`[^`]*`|'[^']*'|`[^`]*`|\$+[^$]*\$+", "…", message).split(":")[0]
 
 
+@pytest.mark.slow  # a whole chapter of another book, built with the plugin
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda path: path.name)
 def test_chapter_builds_with_warnings_only(tmp_path, chapter):
     (tmp_path / "mkdocs.yml").write_text(CONFIG.format(docs=chapter), encoding="utf-8")

@@ -25,7 +25,7 @@ from translation_tools.write import write
 
 ROOT = Path(__file__).parent.parent
 REAL = Path(__file__).parent / "real" / "d2l-vi"
-EXPECTED = json.loads((REAL / "expected.json").read_text(encoding="utf-8")) if REAL.exists() else {}
+EXPECTED = json.loads((REAL / "expected.json").read_text(encoding="utf-8"))
 GLOSSARY = ROOT / "docs" / "glossary.yml"
 
 

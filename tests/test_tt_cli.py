@@ -136,9 +136,10 @@ def test_check_json(book):
     (book / "docs" / "bad.md").write_text("<!--\nA.\n-->\n", encoding="utf-8")
     result = run("check", "docs", "--json", cwd=book)
     assert result.returncode == 2
-    assert json.loads(result.stdout) == [
-        {"path": "docs/bad.md", "line": 1, "severity": "error", "message": json.loads(result.stdout)[0]["message"]}
-    ]
+    [finding] = json.loads(result.stdout)
+    assert sorted(finding) == ["line", "message", "path", "severity"]
+    assert (finding["path"], finding["line"], finding["severity"]) == ("docs/bad.md", 1, "error")
+    assert finding["message"].startswith("translation slot missing after the English comment")
 
 
 def test_export_corpus_writes_plain_parallel_text(book, tmp_path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import shutil
 import tempfile
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from conftest import ROOT, run_tools
+from conftest import ROOT, assert_golden, run_tools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -57,11 +56,8 @@ def exported(tmp_path: Path, page: Path, fmt: str) -> Path:
 def test_export_matches_the_reviewed_golden_file(tmp_path, name):
     """``tests/fixtures/exchange/page.{po,xlf}`` are reviewed by hand; a difference is shown as a diff."""
     page = write_page(tmp_path)
-    actual = exported(tmp_path, page, "po" if name.endswith(".po") else "xliff").read_text(encoding="utf-8")
-    expected = (FIXTURES / name).read_text(encoding="utf-8")
-    if actual != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), name, "actual"))
-        pytest.fail(f"export differs from tests/fixtures/exchange/{name}:\n{diff}")
+    actual = exported(tmp_path, page, "po" if name.endswith(".po") else "xliff").read_bytes().decode("utf-8")
+    assert_golden(FIXTURES / name, actual)
 
 
 def test_po_entry_per_segment_with_state_flags_and_reference(tmp_path):

@@ -18,9 +18,6 @@ from translation_tools.parse import FormatError, parse, parse_file
 ROOT = Path(__file__).parent.parent
 BOOK_GLOSSARY = ROOT / "docs" / "glossary.yml"
 D2L_GLOSSARY = Path(__file__).parent / "real" / "d2l-vn" / "glossary.md"
-needs_d2l = pytest.mark.skipif(
-    not D2L_GLOSSARY.exists(), reason=f"{D2L_GLOSSARY.relative_to(ROOT)} (d2l-vn's glossary.md) is not shipped yet"
-)
 
 
 def english_of_the_book() -> list[str]:
@@ -79,7 +76,6 @@ def test_one_pass_finds_the_same_terms_as_a_regex_per_term_on_the_book():
         assert glossary.terms_in(english) == terms_one_regex_each(glossary, english), english
 
 
-@needs_d2l
 def test_one_pass_finds_the_same_terms_as_a_regex_per_term_with_d2l_glossary():
     glossary = load_glossary(str(D2L_GLOSSARY))
     for english in english_of_the_book():
@@ -302,7 +298,6 @@ def test_yaml_file_is_still_read_as_yaml(tmp_path):
     assert [(t.en, t.vi, t.line) for t in glossary.entries] == [("token", "token", 1)]
 
 
-@needs_d2l
 def test_d2l_glossary_has_one_term_per_row_with_vietnamese():
     rows = 0
     for line in D2L_GLOSSARY.read_text(encoding="utf-8").split("\n"):
@@ -314,7 +309,6 @@ def test_d2l_glossary_has_one_term_per_row_with_vietnamese():
     assert len(load_glossary(str(D2L_GLOSSARY)).entries) == rows
 
 
-@needs_d2l
 def test_d2l_glossary_known_entries():
     terms = {t.en: t for t in load_glossary(str(D2L_GLOSSARY)).entries}
     bptt = terms["backpropagation through time"]
@@ -326,7 +320,6 @@ def test_d2l_glossary_known_entries():
     assert terms["adversarial learning"].note == "https://git.io/JvQxt"
 
 
-@needs_d2l
 def test_d2l_glossary_checks_a_translation():
     glossary = load_glossary(str(D2L_GLOSSARY))
     found = check("Beam search is a heuristic.", "Tìm kiếm chùm là một phương pháp.", glossary)

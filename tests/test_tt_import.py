@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import run_tools
-from test_tt_model import assert_golden
+from conftest import assert_golden, run_tools
 
 from translation_tools.check import check_document
 from translation_tools.importer import _note_line, import_post

@@ -8,10 +8,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import run_tools
+from conftest import assert_nothing_lost, run_tools
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_tt_update_invariant import assert_nothing_lost
 
 from translation_tools.document import DRAFT, UNTRANSLATED
 from translation_tools.memory import Memory, fill_exact, normalise, sketch, suggest

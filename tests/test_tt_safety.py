@@ -297,7 +297,10 @@ def test_status_counts_good_pages_and_lists_a_bad_one(work):
     data = json.loads(result.stdout)
     assert [page["path"] for page in data["pages"]] == ["page.md", "english.md"]
     assert data["total"]["segments"] == 3
-    assert data["errors"] == [{"path": "bad.md", "line": 3, "message": error_line(result).split(": ", 1)[1]}]
+    [error] = data["errors"]
+    assert (error["path"], error["line"]) == ("bad.md", 3)
+    assert error["message"].startswith("unterminated comment")
+    assert error_line(result) == f"bad.md:3: {error['message']}"  # the JSON and the one stderr line agree
     assert files(work) == before
 
 

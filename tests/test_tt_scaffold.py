@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import run_tools
-from test_tt_model import assert_golden
+from conftest import assert_golden, run_tools
 
 from translation_tools.document import OUTDATED_MARKER
 from translation_tools.parse import parse, parse_file

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import assert_nothing_lost
+from conftest import assert_nothing_lost, committed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,7 +25,7 @@ from translation_tools.update import update
 from translation_tools.write import write
 
 REAL = Path(__file__).parent / "real" / "d2l-vn" / "pairs"
-PAIRS = sorted(p for p in REAL.glob("*") if (p / "page.md").exists()) if REAL.exists() else []
+PAIRS = committed(sorted(p for p in REAL.glob("*") if (p / "page.md").exists()), "tests/real/d2l-vn/pairs")
 
 
 def own_english(text: str) -> str:
@@ -168,7 +168,6 @@ def read(path: Path) -> str:
         return handle.read()
 
 
-@pytest.mark.skipif(not PAIRS, reason="tests/real/d2l-vn/pairs is missing")
 @pytest.mark.parametrize("pair", PAIRS, ids=[p.name for p in PAIRS])
 def test_real_page_updated_with_its_own_english_loses_nothing(pair):
     page = read(pair / "page.md")
@@ -177,7 +176,6 @@ def test_real_page_updated_with_its_own_english_loses_nothing(pair):
     assert write(parse(text)) == text
 
 
-@pytest.mark.skipif(not PAIRS, reason="tests/real/d2l-vn/pairs is missing")
 @pytest.mark.parametrize("pair", PAIRS, ids=[p.name for p in PAIRS])
 def test_real_page_updated_with_the_english_it_holds_changes_no_byte(pair):
     page = read(pair / "page.md")
@@ -191,10 +189,11 @@ def test_real_page_updated_with_the_english_it_holds_changes_no_byte(pair):
     assert text == page, report
 
 
-LATER = [p for p in PAIRS if (p / "later.md").exists()]
+LATER = committed(
+    [p for p in PAIRS if (p / "later.md").exists()], "the later English (later.md) of tests/real/d2l-vn/pairs"
+)
 
 
-@pytest.mark.skipif(not LATER, reason="no later English in tests/real/d2l-vn/pairs")
 @pytest.mark.parametrize("pair", LATER, ids=[p.name for p in LATER])
 def test_real_page_updated_with_a_later_english_loses_nothing(pair):
     page = read(pair / "page.md")
@@ -206,12 +205,9 @@ def test_real_page_updated_with_a_later_english_loses_nothing(pair):
 # --- status on the finished book ------------------------------------------------------------
 
 FINAL = Path(__file__).parent / "real" / "d2l-vn" / "final"
-EXPECTED = (
-    json.loads((FINAL / "expected.json").read_text(encoding="utf-8")) if (FINAL / "expected.json").exists() else {}
-)
+EXPECTED = json.loads((FINAL / "expected.json").read_text(encoding="utf-8"))  # read off the pages by hand
 
 
-@pytest.mark.skipif(not EXPECTED, reason="tests/real/d2l-vn/final/expected.json is missing")
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_status_on_real_finished_pages_counts_only_real_gaps(name):
     """The expected counts were read off the pages by hand: real placeholders and missing slots only."""

@@ -423,7 +423,7 @@ def _unknown_references(docs: list[Document], defined: dict, citation_keys: set[
                             f":{kind}:`{target}` refers to a label no page defines",
                         )
                     )
-                if kind == "cite" and citation_keys is not None:
+                if kind in ("cite", "citet") and citation_keys is not None:
                     for key in (part.strip() for part in target.split(",")):
                         if key and key not in citation_keys:
                             out.append(
@@ -431,7 +431,7 @@ def _unknown_references(docs: list[Document], defined: dict, citation_keys: set[
                                     doc.path,
                                     seg.english_start,
                                     WARNING,
-                                    f":cite:`{key}` is not in references.bib: add its BibTeX entry",
+                                    f":{kind}:`{key}` is not in references.bib: add its BibTeX entry",
                                 )
                             )
     return out

@@ -39,11 +39,12 @@ IMAGE = re.compile(r"!\[(?P<caption>.*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)(
 
 # --- d2lbook ---------------------------------------------------------------------------------
 
-# References and labels inside text: :numref:`sec_rnn`, :eqref:`eq_x`, :cite:`A.2014`.
-REFERENCE = re.compile(r":(numref|eqref|cite|ref|label|eqlabel):`([^`\n]*)`")
+# References and labels inside text: :numref:`sec_rnn`, :eqref:`eq_x`, :cite:`A.2014`, and the
+# textual citation :citet:`A.2014` ("A (2014)", a citation used as the sentence's subject).
+REFERENCE = re.compile(r":(numref|eqref|citet|cite|ref|label|eqlabel):`([^`\n]*)`")
 # A line of its own holding a directive: :label:`x`, :width:`400px`, :begin_tab:`pytorch`, :end_tab:
 # (a reference alone on a line, :eqref:`x` in hard-wrapped English, is part of its paragraph).
-DIRECTIVE_LINE = re.compile(r":(?!(?:numref|eqref|cite|ref):)[a-z_]+:(`[^`]*`)?\s*")
+DIRECTIVE_LINE = re.compile(r":(?!(?:numref|eqref|citet|cite|ref):)[a-z_]+:(`[^`]*`)?\s*")
 # The label directives on such a line: (name, value).
 LABEL_DIRECTIVE = re.compile(r":(label|eqlabel):`([^`]*)`")
 DIRECTIVE = re.compile(r":([a-z_]+):`([^`]*)`")

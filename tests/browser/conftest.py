@@ -19,6 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
+CHAPTER = "/chapter_rnn/rnn/"  # the chapter page the browser tests read
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -139,3 +140,21 @@ def visit(browser, served_site):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+def search(page, query: str) -> list[str]:
+    """Type a query into Material's search box and return the result links, best first."""
+    box = page.locator("input.md-search__input")
+    box.click()  # on a desktop viewport the search box sits in the header
+    # The index loads in a web worker; a query typed before it is ready gets no answer, so
+    # type again until results show (bounded: the worker of a large index needs a few seconds).
+    for attempt in range(6):
+        box.fill("")
+        box.type(query)
+        try:
+            page.wait_for_selector(".md-search-result__item", timeout=5_000)
+            break
+        except Exception:
+            if attempt == 5:
+                raise
+    return page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")

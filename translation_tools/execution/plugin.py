@@ -6,7 +6,11 @@ Markup: ``div.cell-output.no-copy`` (no Material copy button on outputs) holding
 ``pre.cell-output-text`` (stdout; ``.cell-output-stderr`` and ``.cell-output-value`` for stderr
 and a final expression's value) and ``figure.cell-output-figure > img`` (SVG files under
 ``assets/outputs/``). A "Tải notebook"/"Download notebook" bar (``p.cell-notebook``) follows the
-page's h1; notebook views live at ``notebooks/<page>.<lang>/`` (mkdocs-jupyter).
+page's h1 on pages with code; notebook views live at ``notebooks/<page>/`` in each edition (the
+same path in both, so the language menu finds the other one), rendered by mkdocs-jupyter and
+lightened here: MathML in place of the math, the book's code styles, ``assets/rnnbook-notebook.css``
+instead of JupyterLab's CSS. Each edition ships ``downloads/rnnbook-<version>-py3-none-any.whl``
+(``translation_tools.execution.wheel``) and ``downloads/rnnbook-notebooks-<lang>.zip``.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
 from translation_tools.execution import notebooks as nbexport
+from translation_tools.execution import wheel as nbwheel
 from translation_tools.execution.cache import default_cache_dir
 from translation_tools.execution.cells import ExecutionError, PageRun, code_cells
 from translation_tools.execution.kernel import strip_ansi
@@ -37,12 +42,37 @@ log = get_plugin_logger("rnnbook-execute")
 
 OUTPUT_DIR = "assets/outputs"
 CSS_NAME = "assets/rnnbook-execute.css"
+NOTEBOOK_CSS = "assets/rnnbook-notebook.css"
 NOTEBOOK_DIR = "notebooks"
+DOWNLOADS = "downloads"
 BUTTON_TEXT = {
     "vi": ("Tải notebook", "Xem notebook", "Tải notebook Jupyter của trang này"),
     "en": ("Download notebook", "View notebook", "Download this page as a Jupyter notebook"),
 }
-FIGURE_ALT = {"vi": "Hình do mã phía trên vẽ", "en": "Figure drawn by the code above"}
+ZIP_TEXT = {
+    "vi": ("Mọi notebook (.zip)", "Mọi notebook của sách, kèm gói rnnbook để cài"),
+    "en": ("All notebooks (.zip)", "Every notebook of the book, with the rnnbook package to install"),
+}
+ZIP_README = {
+    "vi": "Các notebook của sách, theo từng chương. Mở bằng Jupyter (pip install jupyterlab; jupyter lab);\n"
+    "ô đầu tiên của mỗi notebook cài gói rnnbook từ tệp {wheel} trong thư mục này.\n",
+    "en": "The book's notebooks, by chapter. Open them with Jupyter (pip install jupyterlab; jupyter lab);\n"
+    "the first cell of each installs the rnnbook package from {wheel} in this folder.\n",
+}
+FIGURE_ALT = nbexport.FIGURE_ALT
+NOTEBOOK_STYLE = """\
+.jupyter-wrapper .jp-Cell{margin:0 0 .8em}
+.jupyter-wrapper .jp-Collapser,.jupyter-wrapper .jp-MarkdownCell .jp-InputPrompt{display:none}
+.jupyter-wrapper .jp-InputPrompt,.jupyter-wrapper .jp-OutputPrompt{font-family:var(--md-code-font-family);font-size:.65rem;color:var(--md-default-fg-color--light)}
+.jupyter-wrapper .jp-OutputPrompt:empty{display:none}
+.jupyter-wrapper .jp-CodeCell .highlight pre{margin:.2em 0}
+.jupyter-wrapper .jp-OutputArea{margin:-.2em 0 1em;border-left:.2rem solid var(--md-accent-fg-color--transparent,#e0e0ff);padding-left:.6rem}
+.jupyter-wrapper .jp-OutputArea pre{margin:.3em 0;padding:.4em .2em;font-size:.85em;background:none;white-space:pre-wrap;overflow-wrap:anywhere}
+.jupyter-wrapper .jp-OutputArea [data-mime-type="application/vnd.jupyter.stderr"] pre{color:var(--md-code-hl-number-color,#b00)}
+.jupyter-wrapper .jp-OutputArea img,.jupyter-wrapper .jp-RenderedMarkdown img{max-width:100%;height:auto;background:#fff}
+.jupyter-wrapper .anchor-link{margin-left:.3em;opacity:0;text-decoration:none}
+.jupyter-wrapper :is(h1,h2,h3,h4):hover .anchor-link{opacity:.5}
+"""
 STYLE = """\
 .md-typeset .cell-output{margin:-.6em 0 1.2em;border-left:.2rem solid var(--md-accent-fg-color--transparent,#e0e0ff);padding-left:.6rem}
 .md-typeset .cell-output pre.cell-output-text{margin:.3em 0;font-size:.85em;background:none;box-shadow:none}
@@ -89,6 +119,8 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
         self.runs: dict[str, PageRun] = {}
         self.assets: dict[str, bytes] = {}
         self.notebook_data: dict[str, bytes] = {}
+        self.view_math: dict[str, list[str]] = {}  # view src_uri -> MathML of its math tokens
+        self.wheel_file = nbwheel.wheel_name(self.root) if (self.root / "src" / nbwheel.PACKAGE).is_dir() else None
         jupyter = config.plugins.get("mkdocs-jupyter")
         if jupyter is not None:
             # One render cache per edition, as each build evicts the entries it did not use; a
@@ -97,6 +129,7 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
             jupyter.config["cache_dir"] = str(self.root / ".cache" / "mkdocs-jupyter" / folder)
         if CSS_NAME not in config.extra_css:
             config.extra_css.append(CSS_NAME)
+        self.site_url = config.site_url or None
         return config
 
     def _on_files_run(self, files: Files, config):
@@ -162,24 +195,41 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
     notebook_views = True
 
     def add_notebooks(self, files: Files, config, parsed) -> None:
-        """Each page's notebook in this edition's language: a download, and for pages with code
-        a notebook view.
+        """Each page with code as a notebook in this edition's language: a download (with math as
+        ``$…$`` for Jupyter) and a notebook view (math as MathML). Pages without code get neither.
         (The other edition's build makes the other language's; validation is left to tests.)"""
-        docs = [doc for _, _, doc in parsed]
         lang = self.edition
-        titles = nbexport.label_titles(docs, lang)
-        site_url = config.site_url or None
+        with_code = {file.src_uri for file, _, _ in parsed if self.runs[file.src_uri].cells}
+        site = config.plugins.get("rnnbook")
+        site_config = getattr(site, "config", {}) if site is not None else {}
+        bibliography = Path(config.docs_dir) / str(site_config.get("bibliography", "references.bib"))
+        wheel_url = nbexport.public_url(self.site_url, f"{DOWNLOADS}/{self.wheel_file}") if self.wheel_file else None
+        self.context = nbexport.book_context(
+            {file.src_uri: (display, doc) for file, display, doc in parsed},
+            with_code,
+            Path(config.docs_dir),
+            bibliography,
+            self.wheel_file,
+            wheel_url,
+            drafts=bool(site_config.get("drafts", False)),
+            cache_dir=self.root / ".cache" / "site",
+        )
         gen_dir = self.cache_dir / "notebooks" / self.edition
         for file, _, doc in parsed:
             cells = self.runs[file.src_uri].cells
-            nb = nbexport.build_notebook(doc, file.src_uri, cells, lang, titles, site_url, validate=False)
-            data = nbexport.notebook_bytes(nb)
-            self.notebook_data[nbexport.notebook_name(file.src_uri, lang)] = data
-            if not cells or not self.notebook_views:
-                continue  # prose-only pages (or a quick serve): a download, but no notebook view
-            view_uri = f"{NOTEBOOK_DIR}/{nbexport.notebook_name(file.src_uri, lang)}"
+            if not cells:
+                continue  # prose only: no notebook to download or view
+            nb = nbexport.build_notebook(doc, file.src_uri, cells, lang, validate=False, context=self.context)
+            self.notebook_data[nbexport.notebook_name(file.src_uri, lang)] = nbexport.notebook_bytes(nb)
+            if not self.notebook_views:
+                continue  # a quick serve: downloads, but no notebook views
+            view_nb = nbexport.build_notebook(
+                doc, file.src_uri, cells, lang, validate=False, context=self.context, view=True
+            )
+            view_uri = f"{NOTEBOOK_DIR}/{nbexport.view_path(file.src_uri)}.ipynb"
+            self.view_math[view_uri] = view_nb.metadata["rnnbook"].pop("math")
             source = gen_dir / view_uri
-            nbexport.write_if_changed(source, data)
+            nbexport.write_if_changed(source, nbexport.notebook_bytes(view_nb))
             if files.get_file_from_path(view_uri) is None:
                 # A real src_dir (not File.generated): mkdocs-jupyter's NotebookFile wrapper
                 # recomputes abs_src_path from src_dir.
@@ -255,16 +305,24 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
             return content
         download, view, title = BUTTON_TEXT[self.edition]
         href = get_relative_url(name, page.url)
-        view_file = files.get_file_from_path(f"{NOTEBOOK_DIR}/{name}")
+        view_file = files.get_file_from_path(f"{NOTEBOOK_DIR}/{nbexport.view_path(page.file.src_uri)}.ipynb")
         view_link = ""
         if view_file is not None and view_file.url != getattr(page.file, "url", None):
             view_link = (
                 f'<a class="md-button cell-notebook-view" '
                 f'href="{html.escape(get_relative_url(view_file.url, page.url))}">{view}</a>'
             )
+        zip_link = ""
+        if self.wheel_file:
+            zip_text, zip_title = ZIP_TEXT[self.edition]
+            zip_href = get_relative_url(self.zip_name(), page.url)
+            zip_link = (
+                f'<a class="md-button cell-notebook-zip" href="{html.escape(zip_href)}" download '
+                f'title="{zip_title}">{zip_text}</a>'
+            )
         bar = (
             f'<p class="cell-notebook"><a class="md-button cell-notebook-download" '
-            f'href="{html.escape(href)}" download title="{title}">{download}</a>{view_link}</p>'
+            f'href="{html.escape(href)}" download title="{title}">{download}</a>{view_link}{zip_link}</p>'
         )
         match = re.search(r"</h1>", content)
         if match:
@@ -276,36 +334,72 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
             return self.lighten_notebook_page(output, page)
         return output
 
+    def zip_name(self) -> str:
+        return f"{DOWNLOADS}/rnnbook-notebooks-{self.edition}.zip"
+
     def lighten_notebook_page(self, output: str, page) -> str:
-        """mkdocs-jupyter inlines ~0.5 MB of CSS and loads MathJax from a CDN: share the CSS as a
-        file and drop the remote script, so the site stays light and offline."""
-
-        def share(match: re.Match[str]) -> str:
-            css = match.group(1)
-            if len(css) < 4096:
-                return match.group(0)
-            raw = css.encode("utf-8")
-            name = f"{OUTPUT_DIR}/nb-{hashlib.sha256(raw).hexdigest()[:16]}.css"
-            self.assets[name] = raw
-            return f'<link rel="stylesheet" href="{get_relative_url(name, page.url)}">'
-
-        output = re.sub(r'<style type="text/css">(.*?)</style>', share, output, flags=re.S)
-        output = re.sub(r'<script[^>]+src="(?:https?:)?//[^"]*"[^>]*>\s*</script>', "", output)
+        """mkdocs-jupyter inlines ~0.6 MB of JupyterLab CSS, loads MathJax from a CDN and leaves
+        math as LaTeX: drop its styles and scripts for the book's light stylesheet, code blocks
+        Material styles (and gives a copy button), MathML in place of the math tokens, and the
+        page's alt text on plots."""
+        css = f'<link rel="stylesheet" href="{get_relative_url(NOTEBOOK_CSS, page.url)}">'
+        styles = list(re.finditer(r'<style type="text/css">.*?</style>', output, flags=re.S))
+        if styles:
+            first = styles[0]
+            output = output[: first.start()] + "\0rnnbook-nb-css\0" + output[first.end() :]
+            output = re.sub(r'<style type="text/css">.*?</style>', "", output, flags=re.S)
+            output = output.replace("\0rnnbook-nb-css\0", css, 1)
+        output = re.sub(r'<script[^>]+src="(?:(?:https?:)?//[^"]*)?"[^>]*>\s*</script>', "", output)
+        output = re.sub(r'<script type="text/x-mathjax-config">.*?</script>', "", output, flags=re.S)
+        output = re.sub(r"<!-- (?:Load )?[Mm]ath[Jj]ax configuration -->", "", output)
         # nbconvert's Mermaid loader imports from a CDN; the book has no Mermaid in notebooks.
         output = re.sub(
             r"<script\b[^>]*>(?:(?!</script>).)*?import\(\s*[\"']https?://.*?</script>", "", output, flags=re.S
         )
-        return output
+        # Its copy button (a script and a hidden copy of each cell): Material gives code blocks one.
+        output = re.sub(
+            r"<script>(?:(?!</script>).)*?(?:clipboard-copy|ClipboardCopyElement).*?</script>", "", output, flags=re.S
+        )
+        output = re.sub(r'<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>', "", output, flags=re.S)
+        output = re.sub(r'<div class="clipboard-copy-txt"[^>]*>.*?</div>', "", output, flags=re.S)
+        output = re.sub(
+            r'<div class="highlight-ipynb[^"]*"><pre>(?:<span></span>)?(.*?)</pre></div>',
+            r'<div class="highlight"><pre><code>\1</code></pre></div>',
+            output,
+            flags=re.S,
+        )
+        alt = html.escape(FIGURE_ALT[self.edition])
+        output = re.sub(
+            r'(<div class="jp-Rendered(?:Image|SVG) jp-OutputArea-output[^>]*>\s*<img\b)(?![^>]*\balt=)',
+            rf'\1 alt="{alt}"',
+            output,
+        )
+        output = output.replace('alt="No description has been provided for this image"', f'alt="{alt}"')
+        return nbexport.replace_math_tokens(output, self.view_math.get(page.file.src_uri, []))
 
     def on_post_build(self, config):
         site = Path(config.site_dir)
         write_file_atomic(site / CSS_NAME, STYLE.encode("utf-8"))
+        write_file_atomic(site / NOTEBOOK_CSS, NOTEBOOK_STYLE.encode("utf-8"))
         for name, raw in self.assets.items():
             target = site / name
             if not target.is_file():
                 write_file_atomic(target, raw)
         for name, data in self.notebook_data.items():
             write_file_atomic(site / name, data)
+        if self.notebook_data and self.wheel_file:
+            self.write_downloads(site)
+
+    def write_downloads(self, site: Path) -> None:
+        """The wheel, and a zip of this edition's notebooks with the wheel at its top."""
+        wheel_data = nbwheel.wheel_bytes(self.root)
+        assert self.wheel_file is not None
+        nbexport.write_if_changed(site / DOWNLOADS / self.wheel_file, wheel_data)
+        top = f"rnnbook-notebooks-{self.edition}"
+        readme = ZIP_README[self.edition].format(wheel=self.wheel_file).encode("utf-8")
+        entries = [(f"{top}/README.txt", readme), (f"{top}/{self.wheel_file}", wheel_data)]
+        entries += [(f"{top}/{name}", data) for name, data in sorted(self.notebook_data.items())]
+        nbexport.write_if_changed(site / self.zip_name(), nbwheel.zip_bytes(entries))
 
 
 def text_block(text: str, cls: str) -> str:

@@ -1,4 +1,4 @@
-"""BibTeX entries for ``:cite:`` (parsed with pybtex) and the references list of a page."""
+"""BibTeX entries for ``:cite:`` and ``:citet:`` (parsed with pybtex) and the references list of a page."""
 
 from __future__ import annotations
 
@@ -25,16 +25,24 @@ class Entry:
     title: str
     venue: str
 
-    def short(self, edition: str) -> str:
-        """ "Hochreiter và Schmidhuber, 1997" / "Cho et al., 2014"."""
+    def authors(self, edition: str) -> str:
+        """ "Hochreiter và Schmidhuber" / "Cho et al."."""
         names = self.last_names or ["?"]
         if len(names) == 1:
-            who = names[0]
-        elif len(names) == 2:
-            who = f"{names[0]} {AND[edition]} {names[1]}"
-        else:
-            who = f"{names[0]} {ET_AL[edition]}"
+            return names[0]
+        if len(names) == 2:
+            return f"{names[0]} {AND[edition]} {names[1]}"
+        return f"{names[0]} {ET_AL[edition]}"
+
+    def short(self, edition: str) -> str:
+        """ "Hochreiter và Schmidhuber, 1997" / "Cho et al., 2014" (inside a parenthetical :cite:)."""
+        who = self.authors(edition)
         return f"{who}, {self.year}" if self.year else who
+
+    def textual(self, edition: str) -> str:
+        """ "Hochreiter và Schmidhuber (1997)" / "Cho et al. (2014)": a :citet: used as a subject."""
+        who = self.authors(edition)
+        return f"{who} ({self.year})" if self.year else who
 
     def full_html(self, edition: str) -> str:
         parts = [html.escape(", ".join(self.last_names) or "?")]

@@ -65,7 +65,7 @@ def render(ctx: Context) -> str:
         pieces.append(piece.strip("\n"))
         if switch and heading_of(block, "vi") is not None:
             pieces.append(
-                f'<button type="button" id="tt-show-all" class="tt-show-all" aria-pressed="false" '
+                f'<button type="button" id="tt-show-all" class="tt-show-all" aria-pressed="false" data-search-exclude="1" '
                 f'data-show="{UI["vi"]["show_all"]}" data-hide="{UI["vi"]["hide_all"]}">{UI["vi"]["show_all"]}</button>'
             )
             switch = False
@@ -125,7 +125,7 @@ def _segment(ctx: Context, index: int, seg: Segment) -> str:
     if (outdated or draft) and not label:
         attrs = f' id="tt-L{seg.slot_start}"'  # the progress page links here
     classes = "tt-seg tt-outdated" if outdated else "tt-seg tt-draft" if draft else "tt-seg"
-    notice = f'<p class="tt-outdated-note">{UI["vi"]["outdated"]}</p>\n\n' if outdated else ""
+    notice = f'<p class="tt-outdated-note" data-search-exclude="1">{UI["vi"]["outdated"]}</p>\n\n' if outdated else ""
     notice += _draft_note(seg) + "\n\n" if draft else ""
     return (
         f'<div class="{classes}"{attrs} markdown="1">\n\n{body}\n\n{notice}'
@@ -225,7 +225,11 @@ def _heading(ctx: Context, index: int, seg: Segment) -> str:
     if untranslated:
         return f"{line}\n\n{_untranslated_note(ctx, seg)}"
     english = _heading_parts(seg, "en")[1]
-    notice = f'\n\n<p class="tt-outdated-note">{UI["vi"]["outdated"]}</p>' if seg.state == OUTDATED else ""
+    notice = (
+        f'\n\n<p class="tt-outdated-note" data-search-exclude="1">{UI["vi"]["outdated"]}</p>'
+        if seg.state == OUTDATED
+        else ""
+    )
     notice += "\n\n" + _draft_note(seg) if seg.review_state == DRAFT else ""
     return (
         f'{line}\n\n<p class="tt-orig tt-orig-heading" lang="en" data-search-exclude="1" hidden markdown="span">'
@@ -321,12 +325,32 @@ def _math(ctx: Context, index: int, block: Block) -> str:
 
 
 def _toc(ctx: Context, block: CodeBlock) -> str:
+    """The toc block's pages as a list; with ``:maxdepth: N`` (d2lbook's option), their own toc
+    pages nested under them down to N levels (the home page's ``:maxdepth: 2``: every chapter
+    with its sections)."""
+    depth = _maxdepth(block)
     items = []
     for src_uri, _numbered_flag in ctx.book.toc_entries(ctx.info, block):
-        child = ctx.book.pages[src_uri]
-        href = posixpath.relpath(src_uri, posixpath.dirname(ctx.info.src_uri) or ".")
-        items.append(f"- [{child.nav_title(ctx.edition)}]({href})")
+        items += _toc_item(ctx, src_uri, 1, depth)
     return '<div class="tt-toc" markdown="1">\n\n' + "\n".join(items) + "\n\n</div>"
+
+
+def _toc_item(ctx: Context, src_uri: str, level: int, depth: int) -> list[str]:
+    child = ctx.book.pages[src_uri]
+    href = posixpath.relpath(src_uri, posixpath.dirname(ctx.info.src_uri) or ".")
+    lines = ["    " * (level - 1) + f"- [{child.nav_title(ctx.edition)}]({href})"]
+    if level < depth:
+        for grandchild in child.children:
+            lines += _toc_item(ctx, grandchild, level + 1, depth)
+    return lines
+
+
+def _maxdepth(block: CodeBlock) -> int:
+    for line in block.body.split("\n"):
+        option = re.fullmatch(r":maxdepth:\s*(\d+)", line.strip())
+        if option:
+            return max(int(option.group(1)), 1)
+    return 1
 
 
 def _other(ctx: Context, index: int, block: Block) -> str:
@@ -346,7 +370,7 @@ def _other(ctx: Context, index: int, block: Block) -> str:
 
 
 def _refs(ctx: Context, text: str, block: Block, first_line: int, edition: str | None = None) -> str:
-    """Replace :numref:, :eqref:, :cite: outside code spans with Markdown links."""
+    """Replace :numref:, :eqref:, :cite:, :citet: outside code spans with Markdown links."""
     edition = edition or ctx.edition
 
     def replace(role: str, value: str) -> str:
@@ -355,8 +379,8 @@ def _refs(ctx: Context, text: str, block: Block, first_line: int, edition: str |
             return written  # definitions are attached to their target, not links
         line = _line_of(block, written, first_line)
         value = value.strip()
-        if role == "cite":
-            return _cite(ctx, value, line, edition)
+        if role in ("cite", "citet"):
+            return _cite(ctx, value, line, edition, textual=role == "citet")
         custom = CUSTOM_TEXT.match(value)
         name = custom.group("name").strip() if custom else value
         target = ctx.book.labels.get(name)
@@ -382,7 +406,9 @@ def _href(ctx: Context, src_uri: str, anchor: str | None) -> str:
     return posixpath.relpath(src_uri, posixpath.dirname(ctx.info.src_uri) or ".") + fragment
 
 
-def _cite(ctx: Context, value: str, line: int, edition: str) -> str:
+def _cite(ctx: Context, value: str, line: int, edition: str, textual: bool = False) -> str:
+    """``:cite:`` as "(Elman, 1990; Cho et al., 2014)"; ``:citet:`` as "Elman (1990) and Cho et al. (2014)",
+    each name linked to its entry in the page's references."""
     parts = []
     for key in (key.strip() for key in value.split(",")):
         if not key:
@@ -398,7 +424,9 @@ def _cite(ctx: Context, value: str, line: int, edition: str) -> str:
             )
         if key not in ctx.cited:
             ctx.cited.append(key)
-        parts.append(f"[{entry.short(edition)}](#{bib.anchor(key)})")
+        parts.append(f"[{entry.textual(edition) if textual else entry.short(edition)}](#{bib.anchor(key)})")
+    if textual:
+        return ", ".join(parts[:-1]) + f" {bib.AND[edition]} " + parts[-1] if len(parts) > 1 else "".join(parts)
     return "(" + "; ".join(parts) + ")"
 
 

@@ -1,9 +1,10 @@
-"""Pages made at build time: translation progress (from ``status``) and the glossary."""
+"""Pages made at build time: translation progress (from ``status``), the glossary, the contributors."""
 
 from __future__ import annotations
 
 import html
 import posixpath
+import re
 
 from translation_tools.site.book import Book
 
@@ -32,6 +33,12 @@ TEXT = {
         "avoid": "Tránh dùng",
         "glossary_intro": "Các thuật ngữ dùng thống nhất trong sách, tạo từ tệp `docs/glossary.yml`.",
         "translation": "Dịch thuật",
+        "contributors": "Những người thực hiện",
+        "contributors_intro": "Những người đã dịch, viết và hiệu đính cuốn sách, theo thứ tự bảng chữ cái "
+        "tiếng Việt, với các trang của họ. Trang ghi *lịch sử git* là trang người đó đã sửa theo lịch sử git "
+        "mà không có tên trong mục “Những người thực hiện” của trang.",
+        "pages": "Trang",
+        "git_pages": "Lịch sử git",
     },
     "en": {
         "progress": "Translation progress",
@@ -57,6 +64,12 @@ TEXT = {
         "avoid": "Avoid",
         "glossary_intro": "The terms the book uses consistently, generated from `docs/glossary.yml`.",
         "translation": "Translation",
+        "contributors": "Contributors",
+        "contributors_intro": "Everyone who translated, wrote or reviewed the book, in Vietnamese alphabetical "
+        "order, with their pages. Pages under *git history* come from the page's git history, not its "
+        "contributors section.",
+        "pages": "Pages",
+        "git_pages": "Git history",
     },
 }
 
@@ -104,14 +117,27 @@ def progress_markdown(report, book: Book, edition: str, src_of, url_to) -> str:
     ]
     from translation_tools.pages import chapter_of
 
-    for chapter_key, stats in report.chapters().items():
-        pages = [page for page in report.pages if chapter_of(page.path) == chapter_key]
-        if not pages:
-            continue
-        first = src_of(pages[0].path) or pages[0].path
-        folder = posixpath.dirname(first)
-        index = book.pages.get(posixpath.join(folder, "index.md") if folder else "index.md")
-        title = index.nav_title(edition) if index else (folder or "/")
+    # In book order: a chapter is a run of pages of one folder as the toc lists them (a page of
+    # the root folder listed after the chapters, "Lời cảm ơn", is a group of its own).
+    from translation_tools.status import Stats
+
+    position = {src: number for number, src in enumerate(book.order)}
+
+    def place(page) -> tuple[int, str]:
+        return (position.get(src_of(page.path) or "", len(position)), page.path)
+
+    runs: list[tuple[str, list]] = []
+    for page in sorted(report.pages, key=place):
+        key = chapter_of(page.path)
+        if runs and runs[-1][0] == key:
+            runs[-1][1].append(page)
+        else:
+            runs.append((key, [page]))
+    for chapter_key, pages in runs:
+        stats = Stats()
+        for page in pages:
+            stats = stats + page.stats
+        title = _chapter_title(book, [src_of(page.path) for page in pages], edition, chapter_key)
         out += [
             f'<h2 class="tt-progress-chapter" data-chapter="{html.escape(chapter_key)}" {_data(stats)}>'
             f"{html.escape(title)}</h2>",
@@ -150,6 +176,63 @@ def progress_markdown(report, book: Book, edition: str, src_of, url_to) -> str:
             if items:
                 out += ["", f'<details class="{css}"><summary>{t[key]}</summary><ul>{"".join(items)}</ul></details>']
         out.append("")
+    return "\n".join(out) + "\n"
+
+
+def _chapter_title(book: Book, sources: list[str | None], edition: str, folder: str) -> str:
+    """A group's title: its folder's index page when the group holds it, else the page the toc
+    lists its pages under, else its one page's title; a folder name only when nothing is known."""
+    known = [src for src in sources if src and src in book.pages]
+    if not known:
+        return folder
+    directory = posixpath.dirname(known[0])
+    index_src = posixpath.join(directory, "index.md") if directory else "index.md"
+    if index_src in known:
+        return book.pages[index_src].nav_title(edition)
+    parents = [info for info in book.pages.values() if known[0] in info.children]
+    if parents and parents[0].src_uri != "index.md":
+        return parents[0].nav_title(edition)
+    if len(known) == 1 or index_src not in book.pages:
+        return book.pages[known[0]].nav_title(edition)
+    return book.pages[index_src].nav_title(edition)
+
+
+CONTRIBUTOR_HEADING = re.compile(r"^## (?P<name>.+?)\s*$")
+CONTRIBUTOR_LINE = re.compile(r"^- (?P<vi>[^/:]+?) / (?P<en>[^:]+?): (?P<rest>.*)$")
+PAGE_PATH = re.compile(r"`([^`]+)`")
+
+
+def contributors_markdown(text: str, book: Book, edition: str, src_of, url_to) -> str:
+    """The contributors page from ``contributors.md`` (``translation-tools contributors``): each
+    person with their pages as links by title, in book order, in the edition's language."""
+    if not any(CONTRIBUTOR_HEADING.match(line) for line in text.split("\n")):
+        return text  # written by hand, not by the command: shown as written
+    t = TEXT[edition]
+    position = {src: number for number, src in enumerate(book.order)}
+    out = ["---", "search:", "  exclude: true", "---", "", f"# {t['contributors']}", "", t["contributors_intro"], ""]
+    for line in text.split("\n"):
+        heading = CONTRIBUTOR_HEADING.match(line)
+        if heading:
+            out += ["", f'<h2 class="tt-contributor">{html.escape(heading.group("name"))}</h2>', ""]
+            continue
+        item = CONTRIBUTOR_LINE.match(line)
+        if not item:
+            continue
+        label = item.group(edition).strip()
+        paths = PAGE_PATH.findall(item.group("rest"))
+        if not paths:  # counts: "12 từ / words, 3 trang / page(s)"
+            value = re.sub(r"(\d+) ([^/,]+?) / ([^,]+)", r"\1 \2" if edition == "vi" else r"\1 \3", item.group("rest"))
+            out.append(f"- {html.escape(label)}: {html.escape(value)}")
+            continue
+        links = []
+        sources = [(src_of(path), path) for path in paths]
+        for src, path in sorted(sources, key=lambda pair: (position.get(pair[0] or "", len(position)), pair[1])):
+            info = book.pages.get(src) if src else None
+            if info is None:
+                links.append(f"<code>{html.escape(path)}</code>")
+            else:
+                links.append(f'<a href="{url_to(src, "")}">{html.escape(info.nav_title(edition))}</a>')
+        out.append(f"- {html.escape(label)}: " + ", ".join(links))
     return "\n".join(out) + "\n"
 
 

@@ -30,9 +30,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
 from translation_tools.pages import display_path
-from translation_tools.site import bib, editions, sanitize, search, tooltips
+from translation_tools.site import bib, editions, fonts, links, printing, sanitize, search, tooltips
 from translation_tools.site.book import Book, BookError, PageInfo
-from translation_tools.site.generated import TEXT, glossary_markdown, progress_markdown
+from translation_tools.site.generated import TEXT, contributors_markdown, glossary_markdown, progress_markdown
 from translation_tools.site.mathml import MathError, convert_html
 from translation_tools.syntax import SOURCE_SUFFIX
 from translation_tools.write import write_file_atomic
@@ -42,12 +42,15 @@ HERE = Path(__file__).resolve().parent
 ASSETS = ("assets/rnnbook/book.css", "assets/rnnbook/book.js")
 GENERATED = {"progress.md", "glossary.md", "contributors.md"}
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
+# The palette toggle's label in the English edition, by the scheme it is shown on (the label
+# says what a click switches to; mkdocs.yml gives the Vietnamese ones).
+PALETTE_EN = {"default": "Switch to dark mode", "slate": "Switch to light mode"}
 CREDITS = {
     "vi": {"title": "Những người thực hiện", "author": "Tác giả", "updated": "Cập nhật lần cuối"},
     "en": {"title": "Vietnamese translation by", "author": "Written by", "updated": "Last updated"},
 }
 MATH_ELEMENT = re.compile(r"<math\b.*?</math>", re.DOTALL)
-MATH_PLACEHOLDER = re.compile(r"<!--tt-math:(\d+)-->")
+MATH_PLACEHOLDER = re.compile(r"<!--tt-math:(\d+)-->(?:<span class=\"tt-math-text\">[^<]*</span>)?")
 TOC_MATH = re.compile(r"\\\((.+?)\\\)")
 CHECK_CACHE = ".cache/site/check-findings.json"
 SERVE_EDITIONS_ENV = "RNNBOOK_SERVE_EDITIONS"
@@ -60,6 +63,7 @@ class BookConfig(base.Config):
     edition = c.Choice(("vi", "en"), default="vi")
     english_dir = c.Type(str, default="en")
     english_site_name = c.Optional(c.Type(str))
+    english_site_description = c.Optional(c.Type(str))  # the English edition's <meta name="description">
     build_english = c.Type(bool, default=True)
     bibliography = c.Type(str, default="references.bib")
     glossary = c.Type(str, default="glossary.yml")
@@ -88,19 +92,29 @@ class BookPlugin(BasePlugin[BookConfig]):
         if edition == "en":
             config.theme["language"] = "en"
             config.site_name = self.config.english_site_name or config.site_name
+            # Never the Vietnamese description: none is better than one in the other language.
+            config.site_description = self.config.english_site_description
+            _english_palette(config.theme)
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(HERE / "templates"))
         for search_plugin in ("material/search", "search"):
             if search_plugin in config.plugins:
                 search.configure(config.plugins[search_plugin].config, edition)
-        config.extra_css = [*config.extra_css, ASSETS[0]]
+        self.fonts = fonts.available(self.root)
+        if not self.fonts and edition == "vi":
+            log.info("fonts: node_modules/@fontsource is missing (`make setup` runs `npm ci`); system fonts used")
+        config.extra_css = [*config.extra_css, *([fonts.CSS_PATH] if self.fonts else []), ASSETS[0]]
         config.extra_javascript = [*config.extra_javascript, ASSETS[1]]
         config.extra["tt_edition"] = edition
         other = "en" if edition == "vi" else "vi"
         prefix = f"{self.config.english_dir}/" if edition == "vi" else "../"
+        english_root = f"{self.config.english_dir}/"
         config.extra["alternate"] = [
             {"name": LANGUAGES[edition], "lang": edition, "link": "", "current": True},
             {"name": LANGUAGES[other], "lang": other, "link": prefix},
         ]
+        for alt in config.extra["alternate"]:  # from the site's root: the 404 page has no page URL
+            alt["root"] = english_root if alt["lang"] == "en" else ""
+        config.extra["tt_root"] = links.site_root(config.site_url, edition, self.config.english_dir)
         return config
 
     # --- the book as a whole ---------------------------------------------------------
@@ -120,6 +134,10 @@ class BookPlugin(BasePlugin[BookConfig]):
             files.append(
                 File.generated(config, path, abs_src_path=str(HERE / path.replace("assets/rnnbook/", "assets/")))
             )
+        if self.fonts:  # the math font is cut to the book's formulas after the build
+            files.append(File.generated(config, fonts.CSS_PATH, content=fonts.css(self.root)))
+            for path, source in fonts.mono_files(self.root).items():
+                files.append(File.generated(config, path, abs_src_path=str(source)))
         extra = self._generated_pages(files, config)
         edition = self.config.edition
         config.nav = self.book.nav(edition) + ([{TEXT[edition]["translation"]: extra}] if extra else [])
@@ -162,7 +180,9 @@ class BookPlugin(BasePlugin[BookConfig]):
             self.tips = tooltips.compile_terms([(term.en, term.vi) for term in self.glossary_terms], plural=True)
         self.contexts: dict[str, editions.Context] = {}
         self.math_stash: dict[str, list[str]] = {}
+        self.math_chars: set[int] = set()  # what the math font must hold
         self.git_dates = _git_dates(self.root)
+        self.printed: dict[str, str] = {}  # src_uri -> the page's final HTML, for the print view
 
     def _report(self):
         """Where a problem the build can go past is sent; None: it stops the build."""
@@ -243,7 +263,9 @@ class BookPlugin(BasePlugin[BookConfig]):
         ]
         contributors = self.root / self.config.contributors_page
         if contributors.exists() and files.get_file_from_path("contributors.md") is None:
-            files.append(File.generated(config, "contributors.md", abs_src_path=str(contributors)))
+            files.append(
+                File.generated(config, "contributors.md", content=self._contributors(files, config, contributors))
+            )
             extra.append("contributors.md")
         files.append(File.generated(config, "progress.md", content=self._progress(files, config)))
         extra.append("progress.md")
@@ -271,6 +293,20 @@ class BookPlugin(BasePlugin[BookConfig]):
             return html.escape(url + (f"#{fragment}" if fragment else ""))
 
         return progress_markdown(report, self.book, self.config.edition, src_of, url_to)
+
+    def _contributors(self, files: Files, config, path: Path) -> str:
+        """The contributors page: people with their pages by title (generated.contributors_markdown)."""
+        here = File.generated(config, "contributors.md", content="").url
+        by_source = {self._relative(source): src for src, source in self.sources.items()}
+
+        def url_to(src: str, fragment: str) -> str:
+            file = files.get_file_from_path(src)
+            return html.escape(
+                (get_relative_url(file.url, here) if file else src) + (f"#{fragment}" if fragment else "")
+            )
+
+        text = path.read_text(encoding="utf-8")
+        return contributors_markdown(text, self.book, self.config.edition, by_source.get, url_to)
 
     def _relative(self, path: str) -> str:
         return os.path.relpath(os.path.abspath(path), self.docs_dir).replace(os.sep, "/")
@@ -336,17 +372,25 @@ class BookPlugin(BasePlugin[BookConfig]):
 
         def keep(match: re.Match[str]) -> str:
             stash.append(match.group(0))
-            return f"<!--tt-math:{len(stash) - 1}-->"
+            # Inline formulas leave their text for the search index (a readable snippet).
+            return f"<!--tt-math:{len(stash) - 1}-->" + links.math_search_text(match.group(0))
 
         content = MATH_ELEMENT.sub(keep, content)
         self.math_stash[page.file.src_uri] = stash
+        self.math_chars |= fonts.math_characters(stash)
         return content
 
     def on_post_page(self, output, page, config):
         stash = self.math_stash.pop(page.file.src_uri, None)
-        if not stash:
-            return output
-        return MATH_PLACEHOLDER.sub(lambda match: stash[int(match.group(1))], output)
+        if stash:
+            output = MATH_PLACEHOLDER.sub(lambda match: stash[int(match.group(1))], output)
+        output = links.page_alternates(output, page.url, self.config.edition, self.config.english_dir, config.site_url)
+        src_uri = page.file.src_uri
+        if src_uri in self.book.toc_pages:
+            self.printed[src_uri] = output  # for the print view, written after the build
+        if src_uri == "index.md":
+            output = _before_credits(output, printing.downloads_block(self.config.edition, printing.PRINT_PAGE))
+        return output
 
     def _credits(self, ctx: editions.Context) -> str:
         words = CREDITS[ctx.edition]
@@ -377,8 +421,32 @@ class BookPlugin(BasePlugin[BookConfig]):
         reading_order = [src for src in self.book.order if self.book.pages[src].number and src in self.urls]
         order = {self.urls[src]: position for position, src in enumerate(reading_order)}
         search.add_folded_field(os.path.join(config.site_dir, "search", "search_index.json"), order)
+        problem = fonts.write_math_font(self.root, config.site_dir, self.math_chars) if self.fonts else None
+        if problem:
+            log.info(problem)
+        self._write_print_view(config)
         if self.config.edition == "vi" and self.config.build_english and self._english_now():
             self._build_english(config)
+
+    def _write_print_view(self, config) -> None:
+        """``print.html`` beside the edition's home page: the whole book in book order (printing.py)."""
+        depth = {"index.md": 0}
+        for src in self.book.order:
+            for child in self.book.pages[src].children:
+                depth.setdefault(child, depth.get(src, 0) + 1)
+        pages = [
+            printing.PrintedPage(
+                self.urls[src],
+                self.book.pages[src].nav_title(self.config.edition),
+                depth.get(src, 1),
+                self.printed[src],
+            )
+            for src in self.book.order
+            if src in self.printed and src in self.urls
+        ]
+        view = printing.print_view(pages, self.config.edition, config.site_name)
+        if view is not None:
+            write_file_atomic(Path(config.site_dir) / printing.PRINT_PAGE, view)
 
     def _english_now(self) -> bool:
         """``serve`` rebuilds one edition, the Vietnamese, unless RNNBOOK_SERVE_EDITIONS=both
@@ -395,6 +463,7 @@ class BookPlugin(BasePlugin[BookConfig]):
             config_file=config.config_file_path,
             site_dir=os.path.join(config.site_dir, self.config.english_dir),
             site_url=(site_url.rstrip("/") + f"/{self.config.english_dir}/") if site_url else None,
+            use_directory_urls=config.use_directory_urls,  # the offline bundle builds both without
             strict=False,  # its warnings count in this build's strict tally, which fails once, with the total
         )
         for _name, plugin in nested.plugins.items():
@@ -432,6 +501,24 @@ def _save_checked_pages(root: Path, known: dict[str, list[tuple[str, str]]]) -> 
     kept = dict(list(known.items())[-CHECK_CACHE_SIZE:])
     with contextlib.suppress(OSError):
         write_file_atomic(path, json.dumps(kept, ensure_ascii=False))
+
+
+def _before_credits(output: str, block: str) -> str:
+    """``block`` at the end of the page's content, before its credits box."""
+    for anchor in ('<aside class="tt-credits"', "</article>"):
+        if anchor in output:
+            return output.replace(anchor, block + anchor, 1)
+    return output
+
+
+def _english_palette(theme) -> None:
+    """English labels on the palette toggle (the theme's ``palette`` list, or one palette)."""
+    palettes = theme.get("palette") or []
+    for palette in palettes if isinstance(palettes, list) else [palettes]:
+        toggle = palette.get("toggle") if isinstance(palette, dict) else None
+        if isinstance(toggle, dict) and toggle.get("name"):
+            scheme = palette.get("scheme", "default")
+            toggle["name"] = PALETTE_EN.get(scheme, PALETTE_EN["default"])
 
 
 def _serve_without_suffix(files: Files, file: File) -> File:

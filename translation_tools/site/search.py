@@ -16,6 +16,33 @@ import unicodedata
 from translation_tools.write import write_file_atomic
 
 TAG = re.compile(r"<[^>]+>")
+# Controls are not content. The book's own carry data-search-exclude (Material leaves them out);
+# these labels are a safety net for a control bar that reaches the index without it.
+CONTROL_LABELS = (
+    "Tải notebook",
+    "Xem notebook",
+    "Mọi notebook (.zip)",
+    "Download notebook",
+    "View notebook",
+    "All notebooks (.zip)",
+    "Hiện bản gốc tiếng Anh",
+    "Ẩn bản gốc tiếng Anh",
+)
+PARAGRAPH = re.compile(r"<p>(.*?)</p>\s*", re.DOTALL)
+
+
+def without_controls(text: str) -> str:
+    """An index entry's text without paragraphs made only of control labels (and empty ones)."""
+
+    def keep(match: re.Match[str]) -> str:
+        inner = TAG.sub("", match.group(1))
+        for label in CONTROL_LABELS:
+            inner = inner.replace(label, "")
+        return "" if not inner.strip() else match.group(0)
+
+    return PARAGRAPH.sub(keep, text).strip()
+
+
 # Split like the worker does, but also on Vietnamese/typographic punctuation.
 SEPARATOR = r"[\s\-,:;!?=\[\]()\"“”‘’'/…]+|\.(?!\d)|&[lg]t;|&amp;"
 # Below title (1000) and text (1): a query typed with diacritics ranks exact matches first.
@@ -77,6 +104,8 @@ def add_folded_field(index_path: str, order: dict[str, int] | None = None) -> No
     fields["ftext"] = {"boost": FOLDED_TEXT_BOOST}
     count = max(len(order or {}), 1)
     for doc in data["docs"]:
+        if "text" in doc:
+            doc["text"] = without_controls(doc["text"])
         position = (order or {}).get(doc["location"].split("#")[0])
         if position is not None:
             doc["boost"] = round(1 + ORDER_BOOST * (1 - position / count), 4)

@@ -1,4 +1,9 @@
-"""The first occurrence of each glossary term on a page gets ``<abbr title="English">``."""
+"""The first occurrence of each glossary term on a page gets ``<abbr class="tt-term" data-tip="English">``.
+
+The tip shows as a popover (book.css) on hover, keyboard focus and tap (book.js makes the term
+focusable). Where the page already gives the other language in parentheses right after the
+term, "trạng thái ẩn (*hidden state*)", the term gets no tip: it would say the same thing twice.
+"""
 
 from __future__ import annotations
 
@@ -67,7 +72,8 @@ def annotate(page_html: str, compiled, skip_lang: str | None = None) -> str:
     seen: set[str] = set()
     stack: list[tuple[str, bool]] = []  # (tag, skipping)
     out = []
-    for part in SPLIT.split(page_html):
+    parts = SPLIT.split(page_html)
+    for position, part in enumerate(parts):
         if part.startswith(("<math", "<pre")):
             out.append(part)
             continue
@@ -78,7 +84,8 @@ def annotate(page_html: str, compiled, skip_lang: str | None = None) -> str:
         if not part or (stack and stack[-1][1]):
             out.append(part)
             continue
-        out.append(_replace(unicodedata.normalize("NFC", part), pattern, tips, seen))
+        following = "".join(p for p in parts[position + 1 : position + 8] if not p.startswith("<"))
+        out.append(_replace(unicodedata.normalize("NFC", part), pattern, tips, seen, following))
     return "".join(out)
 
 
@@ -103,12 +110,26 @@ def _track(tag: str, stack: list[tuple[str, bool]], skip_lang: str | None) -> No
     stack.append((name, skipping))
 
 
-def _replace(text: str, pattern: re.Pattern[str], tips: dict[str, str], seen: set[str]) -> str:
+def _replace(text: str, pattern: re.Pattern[str], tips: dict[str, str], seen: set[str], following: str = "") -> str:
     def wrap(match: re.Match[str]) -> str:
         key = match.group(1).lower()
         if key in seen:
             return match.group(0)
         seen.add(key)
-        return f'<abbr class="tt-term" title="{html.escape(tips[key])}">{match.group(0)}</abbr>'
+        if _glossed(text[match.end() :] + following, tips[key]):
+            return match.group(0)  # "(hidden state)" follows: the reader has it already
+        return f'<abbr class="tt-term" data-tip="{html.escape(tips[key])}">{match.group(0)}</abbr>'
 
     return pattern.sub(wrap, text)
+
+
+GLOSS = re.compile(r"\s*[(（]\s*(?:(?:tiếng anh|english|en|vi|tiếng việt)\s*:\s*)?[\"“'‘*_]*", re.IGNORECASE)
+
+
+def _glossed(after: str, tip: str) -> bool:
+    """Whether ``after`` (the text right after a term) starts with ``tip`` in parentheses."""
+    match = GLOSS.match(after)
+    if match is None:
+        return False
+    rest = unicodedata.normalize("NFC", after[match.end() :]).lower()
+    return rest.startswith(unicodedata.normalize("NFC", tip.strip()).lower())

@@ -1,7 +1,22 @@
-/* rnnbook: English originals on demand, glossary filter. No dependencies. */
+/* rnnbook: English originals on demand, glossary filter and popovers, wide formulas, the language
+   switch keeping the #fragment, search highlights for queries typed without diacritics. No dependencies. */
 (function () {
   "use strict";
   var KEY = "tt-show-all";
+
+  // The hreflang alternates name this page in the other edition. Material reads every
+  // link[rel=alternate] as an edition's root (it fetches sitemap.xml beside it and sends the
+  // language menu to that root, dropping the #fragment), so hide them from it until it has
+  // looked (this runs before Material's first document$), then put them back.
+  var alternates = [];
+  document.querySelectorAll('link[rel="alternate"][hreflang]').forEach(function (link) {
+    link.rel = "tt-alternate";
+    alternates.push(link);
+  });
+  function restoreAlternates() {
+    alternates.forEach(function (link) { link.rel = "alternate"; });
+    alternates = [];
+  }
 
   function fold(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "")
@@ -38,7 +53,119 @@
     });
   });
 
-  function onPage() { if (stored()) showAll(true); }
+  // Glossary terms: focusable, so the popover (CSS, from data-tip) opens by keyboard and by tap.
+  function glossaryTerms() {
+    document.querySelectorAll("abbr.tt-term[data-tip]").forEach(function (term) {
+      term.tabIndex = 0;
+      term.setAttribute("aria-description", term.dataset.tip);
+    });
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && document.activeElement && document.activeElement.matches &&
+        document.activeElement.matches("abbr.tt-term")) document.activeElement.blur();
+  });
+
+  // A display formula wider than the column scrolls; mark it so the CSS shows the hint.
+  function wideFormulas() {
+    document.querySelectorAll(".tt-math-scroll").forEach(function (box) {
+      var wide = box.scrollWidth > box.clientWidth + 1;
+      box.parentElement.classList.toggle("tt-wide", wide);
+      if (wide) {
+        box.tabIndex = 0;  // scrollable by keyboard
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", document.documentElement.lang === "vi" ? "Công thức (cuộn ngang)" : "Formula (scrolls sideways)");
+      } else {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+  window.addEventListener("resize", wideFormulas);
+
+  // The other edition's same page, at the same place.
+  function languageLinks() {
+    document.querySelectorAll("a.tt-lang-link").forEach(function (link) {
+      var href = link.getAttribute("href").split("#")[0];
+      link.setAttribute("href", href + location.hash);
+    });
+  }
+  window.addEventListener("hashchange", languageLinks);
+  // The other edition is another site: load it whole, at the same #fragment.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a.tt-lang-link");
+    if (!link || event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    event.stopPropagation();
+    location.assign(link.href.split("#")[0] + location.hash);
+  }, true);
+
+  // Search: Material marks the words of a query as typed; "hoi tiep" finds "hồi tiếp" (search.py's
+  // folded fields) but marks nothing, so mark the words whose folded form matches.
+  function foldChars(text) {
+    var out = "";
+    for (var i = 0; i < text.length; i++) {
+      var c = text[i], d = c.normalize("NFD")[0];
+      if (c === "đ" || c === "Đ") d = "d";
+      out += (d && d.length === 1 ? d : c).toLowerCase();
+    }
+    return out;  // same length as text: offsets carry over
+  }
+  function markFolded(root, terms) {
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT), nodes = [];
+    while (walker.nextNode()) if (!walker.currentNode.parentElement.closest("mark")) nodes.push(walker.currentNode);
+    var pattern = new RegExp("(^|[^\\p{L}\\p{N}])(" + terms.join("|") + ")", "gu");
+    nodes.forEach(function (node) {
+      var folded = foldChars(node.data), match, last = 0, parts = [];
+      pattern.lastIndex = 0;
+      while ((match = pattern.exec(folded)) !== null) {
+        var start = match.index + match[1].length, end = start + match[2].length;
+        parts.push(document.createTextNode(node.data.slice(last, start)));
+        var mark = document.createElement("mark");
+        mark.className = "tt-folded-mark";
+        mark.textContent = node.data.slice(start, end);
+        parts.push(mark);
+        last = end;
+      }
+      if (!parts.length) return;
+      parts.push(document.createTextNode(node.data.slice(last)));
+      var fragment = document.createDocumentFragment();
+      parts.forEach(function (part) { fragment.appendChild(part); });
+      node.parentNode.replaceChild(fragment, node);
+    });
+  }
+  function queryTerms() {
+    var box = document.querySelector("input.md-search__input");
+    if (!box) return [];
+    return foldChars(box.value).split(/[\s\-,:;!?()\[\]"'\/]+/).filter(function (term) {
+      return term.length > 1;
+    }).map(function (term) { return term.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
+  }
+  function highlightResults() {
+    var terms = queryTerms();
+    if (!terms.length) return;
+    document.querySelectorAll(".md-search-result__item").forEach(function (item) {
+      if (item.dataset.ttMarked === "1") return;
+      item.dataset.ttMarked = "1";
+      if (!item.querySelector("mark")) markFolded(item, terms);
+    });
+  }
+  var observing = null;
+  function watchSearch() {
+    var list = document.querySelector(".md-search-result__list");
+    if (!list || list === observing || !window.MutationObserver) return;
+    observing = list;
+    new MutationObserver(highlightResults).observe(list, { childList: true, subtree: true });
+  }
+
+  function onPage() {
+    restoreAlternates();
+    if (stored()) showAll(true);
+    glossaryTerms();
+    wideFormulas();
+    languageLinks();
+    watchSearch();
+  }
   if (window.document$ && window.document$.subscribe) {
     window.document$.subscribe(onPage);
   } else if (document.readyState === "loading") {

@@ -1,0 +1,147 @@
+"""Self-hosted fonts: Noto Sans Mono (Vietnamese-safe code and outputs) and STIX Two Math.
+
+The fonts come from the npm packages ``@fontsource/noto-sans-mono`` and
+``@fontsource/stix-two-math`` that ``make setup`` installs into ``node_modules/`` (``npm ci``,
+pinned in ``package-lock.json``); nothing is loaded from another host. The monospace font
+ships as Fontsource's Latin and Vietnamese subsets, each declared with its ``unicode-range``
+so a page downloads only the ranges it shows. The math font (400 kB whole) is cut down at
+build time with fontTools to the characters the book's formulas use, keeping its OpenType
+MATH table (large operators, stretchy delimiters): about 40 kB.
+
+Without ``node_modules`` the build still works: no ``fonts.css``, the system fonts are used,
+and the build log says how to get the fonts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import html
+import io
+import os
+import re
+from pathlib import Path
+
+FONT_DIR = "assets/rnnbook/fonts"
+CSS_PATH = "assets/rnnbook/fonts.css"
+MONO_PACKAGE = "@fontsource/noto-sans-mono"
+MATH_PACKAGE = "@fontsource/stix-two-math"
+MATH_SOURCE = "files/stix-two-math-latin-400-normal.woff"
+MATH_FILE = "stix-two-math-subset.woff"
+# Fontsource's ranges. Latin + Vietnamese cover every Vietnamese letter; latin-ext (50 kB) is
+# left out because its range overlaps Vietnamese's and, declared later, would win.
+MONO_SUBSETS = {
+    "vietnamese": "U+0102-0103,U+0110-0111,U+0128-0129,U+0168-0169,U+01A0-01A1,U+01AF-01B0,"
+    "U+0300-0301,U+0303-0304,U+0308-0309,U+0323,U+0329,U+1EA0-1EF9,U+20AB",
+    "latin": "U+0000-00FF,U+0131,U+0152-0153,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+0304,U+0308,U+0329,"
+    "U+2000-206F,U+20AC,U+2122,U+2191,U+2193,U+2212,U+2215,U+FEFF,U+FFFD",
+}
+MONO_WEIGHTS = ("400", "700")
+# Always in the math font, whatever this build's formulas hold: ASCII, Greek, and the math
+# italic letters Chromium draws a one-letter <mi> with.
+MATH_BASE = {
+    *range(0x20, 0x7F),
+    *range(0x391, 0x3AA),
+    *range(0x3B1, 0x3CA),
+    *(0x3D1, 0x3D5, 0x3D6, 0x3F0, 0x3F1, 0x3F5, 0x2032, 0x2033, 0x2034),
+    *range(0x1D434, 0x1D468),
+    0x210E,
+    *range(0x1D6E2, 0x1D71C),
+}
+MATH_TEXT = re.compile(r"<[^>]+>")
+SUBSET_CACHE = ".cache/site/fonts"
+
+
+def package_dir(root: Path, package: str) -> Path:
+    return root / "node_modules" / package
+
+
+def available(root: Path) -> bool:
+    return (package_dir(root, MONO_PACKAGE) / "files").is_dir() and (
+        package_dir(root, MATH_PACKAGE) / MATH_SOURCE
+    ).is_file()
+
+
+def mono_files(root: Path) -> dict[str, Path]:
+    """Site path -> font file, for the monospace subsets that exist."""
+    found = {}
+    for subset in MONO_SUBSETS:
+        for weight in MONO_WEIGHTS:
+            name = f"noto-sans-mono-{subset}-{weight}-normal.woff2"
+            path = package_dir(root, MONO_PACKAGE) / "files" / name
+            if path.is_file():
+                found[f"{FONT_DIR}/{name}"] = path
+    return found
+
+
+def css(root: Path) -> str:
+    """``fonts.css``: the faces, and the theme's code font and the math font set to them."""
+    rules = []
+    for subset, ranges in MONO_SUBSETS.items():
+        for weight in MONO_WEIGHTS:
+            name = f"noto-sans-mono-{subset}-{weight}-normal.woff2"
+            if (package_dir(root, MONO_PACKAGE) / "files" / name).is_file():
+                rules.append(
+                    "@font-face{font-family:'Noto Sans Mono';font-style:normal;font-display:swap;"
+                    f"font-weight:{weight};src:url(fonts/{name}) format('woff2');unicode-range:{ranges}}}"
+                )
+    rules.append(
+        "@font-face{font-family:'STIX Two Math';font-style:normal;font-display:swap;font-weight:400;"
+        f"src:url(fonts/{MATH_FILE}) format('woff')}}"
+    )
+    rules.append(":root{--md-code-font:'Noto Sans Mono'}")
+    rules.append("math{font-family:'STIX Two Math',math}")
+    return "/* rnnbook: self-hosted fonts (fonts.py) */\n" + "\n".join(rules) + "\n"
+
+
+def math_characters(mathml: list[str]) -> set[int]:
+    """The code points of some formulas' text."""
+    found: set[int] = set()
+    for formula in mathml:
+        found.update(ord(char) for char in html.unescape(MATH_TEXT.sub("", formula)))
+    return found
+
+
+def write_math_font(root: Path, site_dir: str, characters: set[int]) -> str | None:
+    """Write the math font, cut to ``characters`` (and ``MATH_BASE``), into the site; cached on
+    disk by its character set. Returns a problem to log, or None."""
+    source = package_dir(root, MATH_PACKAGE) / MATH_SOURCE
+    if not source.is_file():
+        return None
+    unicodes = sorted(MATH_BASE | characters)
+    key = hashlib.sha256((str(source.stat().st_size) + ",".join(map(str, unicodes))).encode()).hexdigest()[:16]
+    cached = root / SUBSET_CACHE / f"stix-two-math-{key}.woff"
+    if not cached.is_file():
+        try:
+            data = _subset(source, unicodes)
+        except Exception as error:  # fontTools raises many types; the book still reads without it
+            return f"could not subset the math font {source}: {type(error).__name__}: {error}"
+        with contextlib.suppress(OSError):
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(".tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, cached)
+    else:
+        data = cached.read_bytes()
+    target = Path(site_dir) / FONT_DIR / MATH_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return None
+
+
+def _subset(source: Path, unicodes: list[int]) -> bytes:
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(source), recalcTimestamp=False)
+    options = subset.Options()
+    options.layout_features = ["*"]  # ssty, flac, dtls…: what a math renderer asks for
+    options.flavor = "woff"  # woff2 would need brotli; zlib is in the standard library
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=unicodes)
+    subsetter.subset(font)  # keeps the MATH table and the glyph variants it names
+    buffer = io.BytesIO()
+    font.flavor = "woff"
+    font.save(buffer)
+    return buffer.getvalue()
