@@ -33,15 +33,13 @@ def pdfs(built_site: Path, tmp_path_factory) -> dict[str, Path]:
     return written
 
 
-# Unfinished: some headings ("1. Mạng nơ-ron hồi tiếp", "3.3. Text Classification") are not found
-# in pypdf's text as written; the order check needs the headings' extracted form. Remove when fixed.
-@pytest.mark.xfail(reason="heading text as pypdf extracts it differs for some pages; order check unfinished")
 @pytest.mark.parametrize("edition", ["vi", "en"])
 def test_pdf_has_the_pages_in_book_order_and_vietnamese_text(built_site, pdfs, edition):
     from pypdf import PdfReader
 
     view = (printing.home_pages(built_site)[edition].parent / printing.PRINT_PAGE).read_text(encoding="utf-8")
-    titles = [html.unescape(title) for title in TOC_ENTRY.findall(view)]
+    # The print view's table of contents, each page once (the home page's own toc repeats entries).
+    titles = list(dict.fromkeys(html.unescape(title) for title in TOC_ENTRY.findall(view)))
     assert len(titles) >= 20, titles
     reader = PdfReader(pdfs[edition])
     texts = [_text(page) for page in reader.pages]
@@ -49,16 +47,23 @@ def test_pdf_has_the_pages_in_book_order_and_vietnamese_text(built_site, pdfs, e
     # Each page's title opens a sheet after the table of contents, in book order.
     toc_sheets = next(index for index, text in enumerate(texts) if titles[-1] in text) + 1
     # After the table of contents, the pages' titles come in book order (searched one after another).
-    body = " ".join(" ".join(texts[toc_sheets:]).split())
-    position = 0
+    # Each page of the book opens a sheet with its title (compared without spaces: pypdf joins
+    # "1." to the next word and wraps long headings); those sheets come in book order.
+    # NFKC as well: Chromium's PDF keeps the "fi" ligature (U+FB01), pypdf gives it back as is.
+    openings = ["".join(unicodedata.normalize("NFKC", text).split())[:200] for text in texts[toc_sheets:]]
+    sheet = -1
     for title in titles:
-        found = body.find(" ".join(title.split()), position)  # a long heading wraps over two lines
-        assert found >= 0, f"{title!r} is not in the {edition} PDF after position {position}"
-        position = found + 1
+        wanted = "".join(unicodedata.normalize("NFKC", title).split())
+        found = next((i for i in range(sheet + 1, len(openings)) if wanted in openings[i][: len(wanted) + 40]), None)
+        assert found is not None, f"no sheet after {sheet} opens with {title!r} in the {edition} PDF"
+        sheet = found
     whole = "\n".join(texts)
-    assert "Mạng nơ-ron hồi tiếp" in whole  # Vietnamese extracts with its diacritics (ạ, ơ, ồ, ế)
+    # Vietnamese extracts with its diacritics (ạ, ơ, ồ, ế); the English edition holds it on the
+    # page that exists only in Vietnamese.
+    assert "Vì sao trí nhớ của mạng hồi tiếp mờ dần" in whole
+    assert "Download notebook" not in whole and "Tải notebook" not in whole  # controls are not printed
     if edition == "vi":
-        assert "Lan truyền ngược qua thời gian" in whole and "đầu" in whole
+        assert "Mạng nơ-ron hồi tiếp" in whole and "Lan truyền ngược qua thời gian" in whole
 
 
 @pytest.fixture(scope="module")

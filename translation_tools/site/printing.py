@@ -67,7 +67,7 @@ PRINT_CSS = """
 .tt-print-toc ul { list-style: none; }
 .tt-print-toc > ul { padding-left: 0; }
 .tt-print .headerlink, .tt-print .tt-show-all, .tt-print .md-content__button,
-.tt-print details.tt-orig, .tt-print .tt-downloads { display: none !important; }
+.tt-print details.tt-orig, .tt-print .tt-downloads, .tt-print .cell-notebook { display: none !important; }
 @media print {
   .md-header, .md-tabs, .md-sidebar, .md-footer, .md-top, .md-search, .md-dialog { display: none !important; }
   .md-main__inner { margin: 0; }
