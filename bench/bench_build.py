@@ -64,8 +64,9 @@ def site_only_config(work: Path) -> Path:
         if isinstance(ext, dict) and "pymdownx.snippets" in ext:
             ext["pymdownx.snippets"]["base_path"] = [str(ROOT)]
             ext["pymdownx.snippets"]["check_paths"] = True
-    for key in ("strict",):
+    for key in ("strict", "site_url"):
         config.pop(key, None)
+    config["repo_url"] = "https://example.org/book"  # mkdocs.yml reads these with !ENV tags
     path = work / "mkdocs.site-only.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path
