@@ -24,12 +24,13 @@ def _text(page) -> str:
 
 
 @pytest.fixture(scope="module")
-def pdfs(built_site: Path, tmp_path_factory) -> dict[str, Path]:
+def pdfs(built_site: Path, browser, tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("pdf")
     written = {}
     for edition, home in printing.home_pages(built_site).items():
         written[edition] = out / f"rnnbook-{edition}.pdf"
-        printing.render_pdf(home.parent / printing.PRINT_PAGE, written[edition])
+        # The session's browser: a second sync Playwright cannot start inside the first one's loop.
+        printing.render_pdf(home.parent / printing.PRINT_PAGE, written[edition], browser=browser)
     return written
 
 

@@ -224,35 +224,49 @@ def home_pages(site: Path, english_dir: str = "en") -> dict[str, Path]:
 # --- PDF ---------------------------------------------------------------------------------------
 
 
-def render_pdf(page: Path, pdf: Path, executable: str | None = None, timeout_s: float = 300) -> None:
-    """``page`` (a print view on disk) to ``pdf`` with Chromium, A4, page numbers in the footer."""
-    from playwright.sync_api import sync_playwright
+def render_pdf(page: Path, pdf: Path, executable: str | None = None, timeout_s: float = 300, browser=None) -> None:
+    """``page`` (a print view on disk) to ``pdf`` with Chromium, A4, page numbers in the footer.
 
-    executable = executable or _chromium()
+    ``browser``: a Playwright browser already running (the tests share one); else one is started.
+    """
     pdf.parent.mkdir(parents=True, exist_ok=True)
     partial = pdf.with_suffix(".pdf.part")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        try:
-            tab = browser.new_page()
-            tab.goto(page.resolve().as_uri(), wait_until="load", timeout=timeout_s * 1000)
-            tab.emulate_media(media="print")
-            tab.evaluate("document.fonts.ready.then(() => true)")
-            tab.pdf(
-                path=str(partial),
-                format="A4",
-                print_background=True,
-                display_header_footer=True,
-                header_template="<span></span>",
-                footer_template=(
-                    '<div style="font-size:8px;width:100%;text-align:center;">'
-                    '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
-                ),
-                margin={"top": "16mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
+    if browser is not None:
+        _print(browser, page, partial, timeout_s)
+    else:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            started = playwright.chromium.launch(
+                executable_path=executable or _chromium(), headless=True, args=CHROMIUM_ARGS
             )
-        finally:
-            browser.close()
+            try:
+                _print(started, page, partial, timeout_s)
+            finally:
+                started.close()
     os.replace(partial, pdf)
+
+
+def _print(browser, page: Path, target: Path, timeout_s: float) -> None:
+    tab = browser.new_page()
+    try:
+        tab.goto(page.resolve().as_uri(), wait_until="load", timeout=timeout_s * 1000)
+        tab.emulate_media(media="print")
+        tab.evaluate("document.fonts.ready.then(() => true)")
+        tab.pdf(
+            path=str(target),
+            format="A4",
+            print_background=True,
+            display_header_footer=True,
+            header_template="<span></span>",
+            footer_template=(
+                '<div style="font-size:8px;width:100%;text-align:center;">'
+                '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+            ),
+            margin={"top": "16mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
+        )
+    finally:
+        tab.close()
 
 
 CHROMIUM_ARGS = [
