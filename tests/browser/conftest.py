@@ -20,15 +20,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHAPTER = "/chapter_rnn/rnn/"  # the chapter page the browser tests read
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+# One list of Chromium's flags for the book (the PDF and the tests): headless, no network of its own.
+from translation_tools.site.printing import CHROMIUM_ARGS  # noqa: E402
 
 
 def chromium_executable() -> str | None:

@@ -276,6 +276,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--disable-quic",
     "--allow-file-access-from-files",
 ]
 
