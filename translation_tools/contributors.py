@@ -260,12 +260,9 @@ def collect_contributors(paths: list[str], aliases_path: str | None = None, use_
 
 def _page_name(path: str, roots: list[str]) -> str:
     """Paths relative to the folder given (``docs/x/y.md`` -> ``x/y.md``)."""
-    for root in roots:
-        if os.path.isdir(root):
-            relative = os.path.relpath(path, root)
-            if not relative.startswith(".."):
-                return relative.replace(os.sep, "/")
-    return path
+    from translation_tools.pages import relative_to_roots
+
+    return relative_to_roots(path, roots) or path
 
 
 GENERATOR = "python -m translation_tools contributors docs --write contributors.md"

@@ -59,12 +59,9 @@ def _git(repo: str, *args: str) -> subprocess.CompletedProcess:
 
 
 def _relative(page: str, roots: list[str]) -> str:
-    for root in roots:
-        if os.path.isdir(root):
-            relative = os.path.relpath(page, root)
-            if not relative.startswith(".."):
-                return relative.replace(os.sep, "/")
-    return os.path.basename(page)
+    from translation_tools.pages import relative_to_roots
+
+    return relative_to_roots(page, roots) or os.path.basename(page)
 
 
 def _find(candidates: list[str], files: set[str], by_name: dict[str, list[str]], name: str) -> str | None:

@@ -143,6 +143,16 @@ def _inside_cwd(path: str) -> bool:
     return not os.path.relpath(path).startswith("..")
 
 
+def relative_to_roots(path: str, roots: list[str]) -> str | None:
+    """``path`` relative to the first given folder that holds it (``docs/x/y.md`` -> ``x/y.md``)."""
+    for root in roots:
+        if os.path.isdir(root):
+            relative = os.path.relpath(path, root)
+            if not relative.startswith(".."):
+                return relative.replace(os.sep, "/")
+    return None
+
+
 def display_path(path: str | os.PathLike[str]) -> str:
     """How messages name a page: relative to the working folder (as ``check`` prints it)."""
     return _display(os.path.relpath(path))
