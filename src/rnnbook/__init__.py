@@ -41,7 +41,19 @@ from .corpus import corpus_pages, download, load_corpus, load_text, parallel_pai
 from .deep import StackedRNN, make_cell
 from .gru import GRUScratch
 from .lstm import LSTMScratch
-from .plot import is_series, new_figure, plot, plot_history, plot_zipf, save_svg, svg_text, to_floats
+from .plot import (
+                     BookFigure,
+                     in_each_language,
+                     is_series,
+                     new_figure,
+                     plot,
+                     plot_history,
+                     plot_zipf,
+                     save_svg,
+                     say,
+                     svg_text,
+                     to_floats,
+)
 from .rnn_scratch import RNNLM, RNNScratch, check_state
 from .seq2seq import (
                      EncoderDecoder,
@@ -105,5 +117,6 @@ __all__ = [
     "load_data_classification", "RNNClassifier", "classifier_losses", "train_classifier",
     "accuracy", "classifier_batch",
     "plot", "plot_history", "plot_zipf", "save_svg", "svg_text", "new_figure", "is_series",
+    "BookFigure", "in_each_language", "say",
     "to_floats",
 ]

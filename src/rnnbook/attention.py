@@ -2,7 +2,7 @@
 import torch
 from torch import nn
 
-from .plot import new_figure
+from .plot import in_each_language, new_figure, say
 from .seq2seq import EncoderDecoder
 from .text import tokenize
 
@@ -114,14 +114,15 @@ def translate_with_attention(model, sentence, src_vocab, tgt_vocab, num_steps=12
 
 
 # --8<-- [start:plot_attention]
+@in_each_language
 def plot_attention(weights, source, target, xlabel=None, ylabel=None, figsize=(5, 3.5)):
     """Heat map of attention weights: one row per output token, one column per source token."""
     fig, ax = new_figure(figsize)
     image = ax.imshow(weights.detach().cpu(), cmap="Reds", vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(len(source)), source, rotation=60, ha="right")
     ax.set_yticks(range(len(target)), target)
-    ax.set_xlabel(xlabel or "")
-    ax.set_ylabel(ylabel or "")
+    ax.set_xlabel(say(xlabel))
+    ax.set_ylabel(say(ylabel))
     fig.colorbar(image, ax=ax)
     fig.tight_layout()
     return fig

@@ -14,6 +14,7 @@ from translation_tools.execution.sources import sha
 from translation_tools.write import write_file_atomic
 
 KERNEL_NAME = "rnnbook-python"
+LANGUAGES = ("vi", "en")  # the editions a run draws its figures for
 
 
 # Runs first in every kernel: the two recorders. Nothing heavy is imported here; torch and
@@ -98,6 +99,9 @@ def kernel_env(kernel_dir: Path) -> dict[str, str]:
         MATPLOTLIBRC=str(kernel_dir / "matplotlib"),
         IPYTHONDIR=str(kernel_dir / "ipython"),
         PYDEVD_DISABLE_FILE_VALIDATION="1",
+        # Draw figures once per edition: each output is tagged with its language
+        # (metadata "lang"); an edition keeps its own and the untagged ones.
+        RNNBOOK_LANG=",".join(LANGUAGES),
     )
     return env
 
@@ -120,7 +124,8 @@ def clean_outputs(outputs: list[dict[str, Any]], count: int) -> list[dict[str, A
             data = out.get("data", {})
             image = data.get("image/svg+xml") or data.get("image/png")
             if image is not None:
-                marker = sha("".join(image) if isinstance(image, list) else image)
+                lang = (out.get("metadata") or {}).get("lang", "")
+                marker = lang + sha("".join(image) if isinstance(image, list) else image)
                 if marker in seen_images:
                     continue
                 seen_images.add(marker)
@@ -128,6 +133,19 @@ def clean_outputs(outputs: list[dict[str, Any]], count: int) -> list[dict[str, A
                 out["execution_count"] = count
         cleaned.append(out)
     return cleaned
+
+
+def outputs_for(outputs: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """The outputs an edition shows: untagged ones, and those tagged with its language."""
+    return [out for out in outputs if (out.get("metadata") or {}).get("lang", lang) == lang]
+
+
+def untranslated_labels(outputs: list[dict[str, Any]], lang: str) -> list[str]:
+    """Labels a figure drawn for ``lang`` could not translate (its output's metadata says which)."""
+    labels: list[str] = []
+    for out in outputs_for(outputs, lang):
+        labels += [str(label) for label in (out.get("metadata") or {}).get("untranslated", [])]
+    return labels
 
 
 ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")

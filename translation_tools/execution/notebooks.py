@@ -19,6 +19,7 @@ from typing import Any
 
 from translation_tools.execution.cache import default_cache_dir
 from translation_tools.execution.cells import Cell, ExecutionError, code_cells
+from translation_tools.execution.kernel import outputs_for
 from translation_tools.execution.runner import Executor
 from translation_tools.mdtext import sub_references
 from translation_tools.site.editions import CUSTOM_TEXT  # ":numref:`text <label>`", read as the page reads it
@@ -39,6 +40,7 @@ INSTALL_COMMENT = {
     "en": "Install the book's package rnnbook (with torch, numpy, matplotlib): from the wheel beside this "
     "notebook, else from the book's site.",
 }
+FIGURE_LANGUAGE_COMMENT = {"vi": "nhãn của hình vẽ bằng tiếng Việt", "en": "figure labels in English"}
 INSTALL_MISSING = {
     "vi": "Không thấy tệp rnnbook-*.whl: tải nó (hoặc tệp zip notebook) từ trang chủ của sách và đặt cạnh notebook này.",
     "en": "No rnnbook-*.whl found: download it (or the notebooks zip) from the book's home page and put it beside this notebook.",
@@ -265,7 +267,8 @@ def install_source(lang: str, wheel: str | None, wheel_url: str | None) -> str:
     )
     return (
         f"# {INSTALL_COMMENT[lang]}\n"
-        "import importlib, importlib.util, pathlib, subprocess, sys\n"
+        "import importlib, importlib.util, os, pathlib, subprocess, sys\n"
+        f'os.environ.setdefault("RNNBOOK_LANG", {lang!r})  # {FIGURE_LANGUAGE_COMMENT[lang]}\n'
         'if importlib.util.find_spec("rnnbook") is None:\n'
         f'    wheels = [w for d in (".", "..", "../..") for w in sorted(pathlib.Path(d).glob({pattern!r}))]\n'
         f"{fallback}"
@@ -355,7 +358,7 @@ def build_notebook(
                         "metadata": {},
                         "source": cell.source,
                         "execution_count": count,
-                        "outputs": [output_of(o, count, lang) for o in cell.outputs],
+                        "outputs": [output_of(o, count, lang) for o in outputs_for(cell.outputs, lang)],
                     }
                 )
             )

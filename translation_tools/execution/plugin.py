@@ -34,7 +34,7 @@ from translation_tools.execution import notebooks as nbexport
 from translation_tools.execution import wheel as nbwheel
 from translation_tools.execution.cache import default_cache_dir
 from translation_tools.execution.cells import ExecutionError, PageRun, code_cells
-from translation_tools.execution.kernel import strip_ansi
+from translation_tools.execution.kernel import outputs_for, strip_ansi, untranslated_labels
 from translation_tools.execution.runner import Executor
 from translation_tools.write import write_file_atomic
 
@@ -60,6 +60,7 @@ ZIP_README = {
     "the first cell of each installs the rnnbook package from {wheel} in this folder.\n",
 }
 FIGURE_ALT = nbexport.FIGURE_ALT
+LANGUAGE_NAMES = {"vi": "Vietnamese", "en": "English"}
 NOTEBOOK_STYLE = """\
 .jupyter-wrapper .jp-Cell{margin:0 0 .8em}
 .jupyter-wrapper .jp-Collapser,.jupyter-wrapper .jp-MarkdownCell .jp-InputPrompt{display:none}
@@ -259,12 +260,23 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
         page.meta["rnnbook_outputs"] = {
             cell.line: self.render(cell.outputs, page.url) for cell in run.cells if cell.outputs
         }
+        for cell in run.cells:
+            missing = untranslated_labels(cell.outputs, self.edition)
+            if missing:
+                log.warning(
+                    "%s:%d: a figure's labels have no %s version: %s; add them to rnnbook.plot.VI "
+                    "or pass (English, Vietnamese) pairs",
+                    run.path,
+                    cell.line,
+                    LANGUAGE_NAMES[self.edition],
+                    ", ".join(repr(label) for label in missing),
+                )
         return markdown
 
     def render(self, outputs: list[dict[str, Any]], page_url: str) -> str:
-        """HTML for one cell's outputs (raw HTML block, blank lines around it)."""
+        """HTML for one cell's outputs in this edition's language (raw HTML block, blank lines around it)."""
         parts = []
-        for out in outputs:
+        for out in outputs_for(outputs, self.edition):
             kind = out.get("output_type")
             if kind == "stream":
                 cls = "cell-output-text" + (" cell-output-stderr" if out.get("name") == "stderr" else "")

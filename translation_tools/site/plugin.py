@@ -30,7 +30,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
 from translation_tools.pages import display_path
-from translation_tools.site import bib, editions, fonts, links, printing, sanitize, search, tooltips
+from translation_tools.site import bib, editions, figures, fonts, links, printing, sanitize, search, tooltips
 from translation_tools.site.book import Book, BookError, PageInfo
 from translation_tools.site.generated import TEXT, contributors_markdown, glossary_markdown, progress_markdown
 from translation_tools.site.mathml import MathError, convert_html
@@ -138,10 +138,26 @@ class BookPlugin(BasePlugin[BookConfig]):
             files.append(File.generated(config, fonts.CSS_PATH, content=fonts.css(self.root)))
             for path, source in fonts.mono_files(self.root).items():
                 files.append(File.generated(config, path, abs_src_path=str(source)))
+        self._diagrams_for_edition(files, config)
         extra = self._generated_pages(files, config)
         edition = self.config.edition
         config.nav = self.book.nav(edition) + ([{TEXT[edition]["translation"]: extra}] if extra else [])
         return files
+
+    def _diagrams_for_edition(self, files: Files, config) -> None:
+        """Each SVG diagram with ``<switch>`` labels, its labels in this edition's language (figures.py)."""
+        for file in list(files):
+            if file.generated_by or not file.src_uri.endswith(".svg") or not file.abs_src_path:
+                continue
+            svg = Path(file.abs_src_path).read_text(encoding="utf-8")
+            if not figures.has_switch(svg):
+                continue
+            try:
+                content = figures.for_edition(svg, self.config.edition)
+            except figures.FigureError as error:
+                raise PluginError(f"{display_path(file.abs_src_path)}:{error.line}: {error}") from None
+            files.remove(file)
+            files.append(File.generated(config, file.src_uri, content=content))
 
     def _read_pages(self, files: Files) -> dict[str, PageInfo]:
         """Every page parsed once (shared with the execution plugin) and checked, by src_uri."""
