@@ -26,8 +26,8 @@ pdf: build chromium
 	$(BIN)/python -m translation_tools.site.printing pdf site
 
 # The book built for reading from disk (links to x.html, not x/) as site/downloads/rnnbook-offline.zip,
-# with the PDFs when `make pdf` ran first; linked from both home pages.
-bundle: build
+# the PDFs of both editions included; linked from both home pages.
+bundle: pdf
 	$(BIN)/python -m translation_tools.site.printing bundle site --config-file mkdocs.yml
 
 # One edition while serving (a one-paragraph edit rebuilds in about a second); EDITIONS=both for /en/ too.

@@ -151,7 +151,11 @@ def figure_output(lang: str | None, svg: str) -> dict:
 
 
 def test_an_edition_keeps_its_outputs_and_the_untagged_ones():
-    outputs = [figure_output("vi", "<svg>vi</svg>"), figure_output("en", "<svg>en</svg>"), figure_output(None, "<svg/>")]
+    outputs = [
+        figure_output("vi", "<svg>vi</svg>"),
+        figure_output("en", "<svg>en</svg>"),
+        figure_output(None, "<svg/>"),
+    ]
     assert [o["data"]["image/svg+xml"] for o in outputs_for(outputs, "vi")] == ["<svg>vi</svg>", "<svg/>"]
     assert [o["data"]["image/svg+xml"] for o in outputs_for(outputs, "en")] == ["<svg>en</svg>", "<svg/>"]
 

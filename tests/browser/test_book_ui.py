@@ -69,6 +69,25 @@ def test_vietnamese_output_line_is_drawn_with_the_shipped_monospace_font(visit, 
     assert all(not name.startswith("DejaVu") for name in used), fonts  # no glyph fell back
 
 
+def test_vietnamese_prose_is_drawn_with_the_shipped_text_font(visit, shipped_fonts):
+    page = visit.goto(CHAPTER)
+    marked = page.evaluate(
+        """() => {
+          const p = [...document.querySelectorAll("article .tt-seg > p")].find(el => /[ồếốảẫặ]/.test(el.textContent));
+          if (!p) return false;
+          p.setAttribute("data-test-prose", "1");
+          return true;
+        }"""
+    )
+    assert marked, "no Vietnamese paragraph with ồ, ế, ố, ả, ẫ or ặ on the page"
+    page.evaluate("document.fonts.ready")
+    family = page.evaluate("getComputedStyle(document.querySelector('[data-test-prose]')).fontFamily")
+    assert family.replace('"', "'").startswith("'Noto Sans'"), family
+    fonts = {font["familyName"]: font for font in platform_fonts(page, "[data-test-prose]")}
+    assert "Noto Sans" in fonts and fonts["Noto Sans"]["isCustomFont"], fonts
+    assert set(fonts) == {"Noto Sans"}, f"expected every glyph from the shipped font: {fonts}"
+
+
 def test_math_is_drawn_with_the_shipped_math_font(visit, shipped_fonts):
     page = visit.goto(CHAPTER)
     page.evaluate("document.fonts.ready")

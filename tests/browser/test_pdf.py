@@ -111,3 +111,32 @@ def test_bundle_opened_from_disk_has_working_relative_links(browser, bundle):
         assert not [url for url in failed if url.startswith("file://") and not url.endswith(".json")], failed
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    ("edition", "query", "expected"),
+    [("vi", "lan truyền ngược", "Lan truyền ngược"), ("en", "backpropagation", "Backpropagation")],
+)
+def test_bundle_opened_from_disk_can_search(browser, bundle, edition, query, expected):
+    home = bundle / ("index.html" if edition == "vi" else "en/index.html")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            None if request.url.startswith(("file://", "data:", "blob:", "about:")) else outside.append(request.url)
+        ),
+    )
+    try:
+        page.goto(home.as_uri(), wait_until="load")
+        page.locator("label.md-search__icon, label[for=__search]").first.click()
+        page.locator("input.md-search__input").fill(query)
+        results = page.locator(".md-search-result__item")
+        results.first.wait_for(timeout=20_000)
+        assert expected.lower() in results.first.inner_text().lower() or results.count() > 1
+        link = page.locator(".md-search-result__link").first.get_attribute("href") or ""
+        assert link.split("#")[0].endswith(".html"), link  # a page file, as the bundle has them
+        assert not outside, outside  # the shim and the index are in the bundle
+    finally:
+        context.close()

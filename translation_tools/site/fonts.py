@@ -1,10 +1,11 @@
-"""Self-hosted fonts: Noto Sans Mono (Vietnamese-safe code and outputs) and STIX Two Math.
+"""Self-hosted fonts: Noto Sans (text) and Noto Sans Mono (code and outputs), both with every
+Vietnamese letter, and STIX Two Math.
 
-The fonts come from the npm packages ``@fontsource/noto-sans-mono`` and
-``@fontsource/stix-two-math`` that ``make setup`` installs into ``node_modules/`` (``npm ci``,
-pinned in ``package-lock.json``); nothing is loaded from another host. The monospace font
-ships as Fontsource's Latin and Vietnamese subsets, each declared with its ``unicode-range``
-so a page downloads only the ranges it shows. The math font (400 kB whole) is cut down at
+The fonts come from the npm packages ``@fontsource/noto-sans``, ``@fontsource/noto-sans-mono``
+and ``@fontsource/stix-two-math`` that ``make setup`` installs into ``node_modules/`` (``npm ci``,
+pinned in ``package-lock.json``); nothing is loaded from another host. The text and monospace
+fonts ship as Fontsource's Latin and Vietnamese subsets, each declared with its ``unicode-range``
+so a page downloads only the ranges and weights it shows. The math font (400 kB whole) is cut down at
 build time with fontTools to the characters the book's formulas use, keeping its OpenType
 MATH table (large operators, stretchy delimiters): about 40 kB.
 
@@ -25,18 +26,24 @@ from pathlib import Path
 FONT_DIR = "assets/rnnbook/fonts"
 CSS_PATH = "assets/rnnbook/fonts.css"
 MONO_PACKAGE = "@fontsource/noto-sans-mono"
+TEXT_PACKAGE = "@fontsource/noto-sans"
 MATH_PACKAGE = "@fontsource/stix-two-math"
 MATH_SOURCE = "files/stix-two-math-latin-400-normal.woff"
 MATH_FILE = "stix-two-math-subset.woff"
-# Fontsource's ranges. Latin + Vietnamese cover every Vietnamese letter; latin-ext (50 kB) is
+# Latin + Vietnamese cover every Vietnamese letter; latin-ext (50 kB) is
 # left out because its range overlaps Vietnamese's and, declared later, would win.
+# Fontsource's ranges (the same for both families).
 MONO_SUBSETS = {
     "vietnamese": "U+0102-0103,U+0110-0111,U+0128-0129,U+0168-0169,U+01A0-01A1,U+01AF-01B0,"
     "U+0300-0301,U+0303-0304,U+0308-0309,U+0323,U+0329,U+1EA0-1EF9,U+20AB",
     "latin": "U+0000-00FF,U+0131,U+0152-0153,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+0304,U+0308,U+0329,"
     "U+2000-206F,U+20AC,U+2122,U+2191,U+2193,U+2212,U+2215,U+FEFF,U+FFFD",
 }
-MONO_WEIGHTS = ("400", "700")
+# (family, package, file prefix, [(weight, style)]): the faces the site ships.
+FAMILIES = (
+    ("Noto Sans", TEXT_PACKAGE, "noto-sans", [("400", "normal"), ("700", "normal"), ("400", "italic")]),
+    ("Noto Sans Mono", MONO_PACKAGE, "noto-sans-mono", [("400", "normal"), ("700", "normal")]),
+)
 # Always in the math font, whatever this build's formulas hold: ASCII, Greek, and the math
 # italic letters Chromium draws a one-letter <mi> with.
 MATH_BASE = {
@@ -62,33 +69,38 @@ def available(root: Path) -> bool:
     ).is_file()
 
 
-def mono_files(root: Path) -> dict[str, Path]:
-    """Site path -> font file, for the monospace subsets that exist."""
-    found = {}
-    for subset in MONO_SUBSETS:
-        for weight in MONO_WEIGHTS:
-            name = f"noto-sans-mono-{subset}-{weight}-normal.woff2"
-            path = package_dir(root, MONO_PACKAGE) / "files" / name
-            if path.is_file():
-                found[f"{FONT_DIR}/{name}"] = path
+def faces(root: Path) -> list[tuple[str, str, str, str, str, Path]]:
+    """(family, subset, weight, style, file name, font file) of every face whose file exists."""
+    found = []
+    for family, package, prefix, styles in FAMILIES:
+        for subset in MONO_SUBSETS:
+            for weight, style in styles:
+                name = f"{prefix}-{subset}-{weight}-{style}.woff2"
+                path = package_dir(root, package) / "files" / name
+                if path.is_file():
+                    found.append((family, subset, weight, style, name, path))
     return found
 
 
+def font_files(root: Path) -> dict[str, Path]:
+    """Site path -> font file, for the text and monospace faces that exist."""
+    return {f"{FONT_DIR}/{name}": path for *_, name, path in faces(root)}
+
+
 def css(root: Path) -> str:
-    """``fonts.css``: the faces, and the theme's code font and the math font set to them."""
-    rules = []
-    for subset, ranges in MONO_SUBSETS.items():
-        for weight in MONO_WEIGHTS:
-            name = f"noto-sans-mono-{subset}-{weight}-normal.woff2"
-            if (package_dir(root, MONO_PACKAGE) / "files" / name).is_file():
-                rules.append(
-                    "@font-face{font-family:'Noto Sans Mono';font-style:normal;font-display:swap;"
-                    f"font-weight:{weight};src:url(fonts/{name}) format('woff2');unicode-range:{ranges}}}"
-                )
+    """``fonts.css``: the faces, and the theme's text, code and math fonts set to them."""
+    rules = [
+        f"@font-face{{font-family:'{family}';font-style:{style};font-display:swap;"
+        f"font-weight:{weight};src:url(fonts/{name}) format('woff2');unicode-range:{MONO_SUBSETS[subset]}}}"
+        for family, subset, weight, style, name, _ in faces(root)
+    ]
     rules.append(
         "@font-face{font-family:'STIX Two Math';font-style:normal;font-display:swap;font-weight:400;"
         f"src:url(fonts/{MATH_FILE}) format('woff')}}"
     )
+    families = {family for family, *_ in faces(root)}
+    if "Noto Sans" in families:
+        rules.append(":root{--md-text-font:'Noto Sans'}")
     rules.append(":root{--md-code-font:'Noto Sans Mono'}")
     rules.append("math{font-family:'STIX Two Math',math}")
     return "/* rnnbook: self-hosted fonts (fonts.py) */\n" + "\n".join(rules) + "\n"

@@ -136,7 +136,7 @@ class BookPlugin(BasePlugin[BookConfig]):
             )
         if self.fonts:  # the math font is cut to the book's formulas after the build
             files.append(File.generated(config, fonts.CSS_PATH, content=fonts.css(self.root)))
-            for path, source in fonts.mono_files(self.root).items():
+            for path, source in fonts.font_files(self.root).items():
                 files.append(File.generated(config, path, abs_src_path=str(source)))
         self._diagrams_for_edition(files, config)
         extra = self._generated_pages(files, config)

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from translation_tools.write import write_file_atomic
+
 PRINT_PAGE = "print.html"  # beside the edition's index.html: the theme's relative asset URLs stay valid
 DOWNLOADS = "downloads"
 MARKER = "<!--tt-downloads-->"
@@ -314,8 +316,16 @@ def _language_name(language: str, edition: str) -> str:
 # --- offline bundle --------------------------------------------------------------------------
 
 
+# Search from disk: Material reads ``search/search_index.js`` (the index as a script) on file://
+# pages, and runs its search worker in an iframe through the iframe-worker shim (npm package
+# ``iframe-worker``, self-hosted: Chromium starts no Worker from a file:// page).
+WORKER_SHIM = "node_modules/iframe-worker/shim/index.js"
+WORKER_SHIM_PATH = "assets/rnnbook/iframe-worker.js"
+
+
 def build_offline(config_file: str, site_dir: Path) -> None:
-    """The book built into ``site_dir`` with ``use_directory_urls: false``, strictly."""
+    """The book built into ``site_dir`` with ``use_directory_urls: false``, strictly, with
+    search that works opened from disk (when the shim is installed)."""
     import logging
 
     from mkdocs.commands.build import build
@@ -323,7 +333,15 @@ def build_offline(config_file: str, site_dir: Path) -> None:
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s - %(message)s")
     config = load_config(config_file=config_file, site_dir=str(site_dir), use_directory_urls=False, strict=True)
+    shim = Path(config_file).resolve().parent / WORKER_SHIM
+    if shim.is_file():
+        config.extra["polyfills"] = [*config.extra.get("polyfills", []), WORKER_SHIM_PATH]
     build(config)
+    for index in site_dir.rglob("search/search_index.json"):
+        edition_root = index.parent.parent
+        write_file_atomic(index.with_suffix(".js"), b"var __index = " + index.read_bytes())
+        if shim.is_file():
+            write_file_atomic(edition_root / WORKER_SHIM_PATH, shim.read_bytes())
 
 
 def make_bundle(config_file: str, site: Path, english_dir: str = "en") -> Path:
