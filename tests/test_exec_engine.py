@@ -17,7 +17,7 @@ from conftest import copy_of
 from exec_fixture import MODULE_A, run_book, write_exec_book
 
 from translation_tools.execution.cells import ExecutionError, code_cells, expand_snippets
-from translation_tools.execution.runner import Executor
+from translation_tools.execution.runner import Executor, longest_first, read_timings, record_timings
 from translation_tools.execution.sources import index_module
 from translation_tools.parse import parse_file
 
@@ -184,3 +184,28 @@ def test_module_index_splits_definitions_from_skeleton():
     assert first.units["double"].digest == second.units["double"].digest
     assert first.units["unused"].digest != second.units["unused"].digest
     assert "SCALE" in first.units["double"].refs
+
+
+def test_pages_start_longest_first_by_their_last_time():
+    paths = ["a.md", "b.md", "c.md", "d.md"]
+    assert longest_first(paths, {"a.md": 2.0, "b.md": 9.0, "c.md": 5.0}) == [3, 1, 2, 0]  # d: never timed
+    assert longest_first(paths, {}) == [0, 1, 2, 3]
+
+
+def test_parallel_results_keep_page_order_and_times_are_recorded(tmp_path, monkeypatch):
+    from translation_tools.execution.cells import PageRun
+
+    (tmp_path / ".cache").mkdir()
+    record_timings(tmp_path, {"slow.md": 7.0, "quick.md": 1.0})
+    started: list[str] = []
+
+    def fake_run(self, path, cells):
+        started.append(path)
+        return PageRun(path, cells, executed=True, seconds=len(path))
+
+    monkeypatch.setattr(Executor, "run_page", fake_run)
+    executor = Executor(tmp_path, tmp_path / "cache")
+    runs = executor.run_pages([("quick.md", []), ("slow.md", []), ("new.md", [])], jobs=1, prestart=True)
+    assert [run.path for run in runs] == ["quick.md", "slow.md", "new.md"]
+    assert set(started[:2]) == {"new.md", "slow.md"}, started  # submitted first: never timed, then longest
+    assert read_timings(tmp_path) == {"quick.md": 8.0, "slow.md": 7.0, "new.md": 6.0}

@@ -418,6 +418,13 @@ def test_search_without_diacritics_highlights_the_words(visit):
     assert any(word.lower() in ("hồi", "tiếp") for word in marked), marked[:10]
 
 
+def test_a_result_opened_without_diacritics_marks_the_words_on_its_page(visit):
+    page = visit.goto("/chapter_rnn/rnn/?h=hoi+tiep")
+    page.wait_for_function("document.querySelectorAll('article mark').length > 0", timeout=5_000)
+    marked = {m.lower() for m in page.eval_on_selector_all("article mark", "els => els.map(e => e.textContent)")}
+    assert {"hồi", "tiếp"} <= marked, sorted(marked)[:10]
+
+
 # --- screenshots ---------------------------------------------------------------------------------
 
 

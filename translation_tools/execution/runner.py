@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -23,6 +24,7 @@ from translation_tools.execution.kernel import (
     write_kernel_files,
 )
 from translation_tools.execution.sources import SourceIndex, collect_dependencies
+from translation_tools.write import write_file_atomic
 
 DEFAULT_TIMEOUT = 300.0
 MAX_AUTO_JOBS = 4  # kernels at once when the count is automatic: each holds torch (~0.5 GB)
@@ -37,6 +39,32 @@ def worker_count(jobs: int) -> int:
     except AttributeError:
         cores = os.cpu_count() or 1
     return max(1, min(cores, MAX_AUTO_JOBS))
+
+
+TIMINGS = ".cache/execution-times.json"  # page -> seconds of its last run, whichever cache ran it
+
+
+def longest_first(paths: list[str], timings: dict[str, float]) -> list[int]:
+    """Indexes of ``paths`` by their last recorded time, longest first, so no long page starts
+    last while the other kernels sit idle; never-timed pages go first, in page order."""
+    return sorted(range(len(paths)), key=lambda i: -timings.get(paths[i], float("inf")))
+
+
+def read_timings(root: Path) -> dict[str, float]:
+    try:
+        data = json.loads((root / TIMINGS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): float(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def record_timings(root: Path, seconds: dict[str, float]) -> None:
+    """Remember how long pages took, for the next run's order (a hint: losing it costs nothing)."""
+    if not seconds:
+        return
+    timings = {**read_timings(root), **{path: round(s, 1) for path, s in seconds.items()}}
+    with contextlib.suppress(OSError):
+        write_file_atomic(root / TIMINGS, json.dumps(timings, indent=1, sort_keys=True).encode("utf-8"))
 
 
 class Executor:
@@ -99,23 +127,27 @@ class Executor:
         jobs = worker_count(jobs)
         workers = jobs + (1 if prestart else 0)
         if workers <= 1 or len(pages) <= 1:
-            return [self.run_page(path, cells) for path, cells in pages]
+            runs = [self.run_page(path, cells) for path, cells in pages]
+            record_timings(self.root, {run.path: run.seconds for run in runs if run.executed})
+            return runs
         import threading
         from concurrent.futures import ThreadPoolExecutor
 
         self._gate = threading.BoundedSemaphore(max(1, jobs)) if prestart else None
+        order = longest_first([path for path, _ in pages], read_timings(self.root))
         try:
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rnnbook-exec") as pool:
-                futures = [pool.submit(self.run_page, path, cells) for path, cells in pages]
+                futures = {i: pool.submit(self.run_page, *pages[i]) for i in order}
                 results: list[PageRun] = []
-                for future in futures:
-                    error = future.exception()
+                for i in range(len(pages)):
+                    error = futures[i].exception()
                     if error is not None:
                         pool.shutdown(wait=True, cancel_futures=True)
                         raise error
-                    results.append(future.result())
+                    results.append(futures[i].result())
         finally:
             self._gate = None
+        record_timings(self.root, {run.path: run.seconds for run in results if run.executed})
         return results
 
     def _turn(self):

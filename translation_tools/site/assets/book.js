@@ -134,12 +134,24 @@
       node.parentNode.replaceChild(fragment, node);
     });
   }
-  function queryTerms() {
-    var box = document.querySelector("input.md-search__input");
-    if (!box) return [];
-    return foldChars(box.value).split(/[\s\-,:;!?()\[\]"'\/]+/).filter(function (term) {
+  function termsOf(query) {
+    return foldChars(query).split(/[\s\-,:;!?()\[\]"'\/]+/).filter(function (term) {
       return term.length > 1;
     }).map(function (term) { return term.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
+  }
+  function queryTerms() {
+    var box = document.querySelector("input.md-search__input");
+    return box ? termsOf(box.value) : [];
+  }
+  // A result opens its page with ?h=query, where Material marks the words as typed; mark the
+  // ones that match only without diacritics too ("hoi tiep" -> "hồi tiếp").
+  function highlightPage() {
+    var query = new URLSearchParams(location.search).get("h");
+    var article = document.querySelector("article");
+    if (!query || !article || article.dataset.ttMarked === "1") return;
+    article.dataset.ttMarked = "1";
+    var terms = termsOf(query);
+    if (terms.length) markFolded(article, terms);
   }
   function highlightResults() {
     var terms = queryTerms();
@@ -165,6 +177,7 @@
     wideFormulas();
     languageLinks();
     watchSearch();
+    highlightPage();
   }
   if (window.document$ && window.document$.subscribe) {
     window.document$.subscribe(onPage);
