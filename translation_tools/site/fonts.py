@@ -7,7 +7,7 @@ pinned in ``package-lock.json``); nothing is loaded from another host. The text 
 fonts ship as Fontsource's Latin and Vietnamese subsets, each declared with its ``unicode-range``
 so a page downloads only the ranges and weights it shows. The math font (400 kB whole) is cut down at
 build time with fontTools to the characters the book's formulas use, keeping its OpenType
-MATH table (large operators, stretchy delimiters): about 40 kB.
+MATH table (large operators, stretchy delimiters): about 20 kB as WOFF2.
 
 Without ``node_modules`` the build still works: no ``fonts.css``, the system fonts are used,
 and the build log says how to get the fonts.
@@ -29,7 +29,7 @@ MONO_PACKAGE = "@fontsource/noto-sans-mono"
 TEXT_PACKAGE = "@fontsource/noto-sans"
 MATH_PACKAGE = "@fontsource/stix-two-math"
 MATH_SOURCE = "files/stix-two-math-latin-400-normal.woff"
-MATH_FILE = "stix-two-math-subset.woff"
+MATH_FILE = "stix-two-math-subset.woff2"
 # Latin + Vietnamese cover every Vietnamese letter; latin-ext (50 kB) is
 # left out because its range overlaps Vietnamese's and, declared later, would win.
 # Fontsource's ranges (the same for both families).
@@ -44,17 +44,28 @@ FAMILIES = (
     ("Noto Sans", TEXT_PACKAGE, "noto-sans", [("400", "normal"), ("700", "normal"), ("400", "italic")]),
     ("Noto Sans Mono", MONO_PACKAGE, "noto-sans-mono", [("400", "normal"), ("700", "normal")]),
 )
-# Always in the math font, whatever this build's formulas hold: ASCII, Greek, and the math
-# italic letters Chromium draws a one-letter <mi> with.
-MATH_BASE = {
-    *range(0x20, 0x7F),
-    *range(0x391, 0x3AA),
-    *range(0x3B1, 0x3CA),
-    *(0x3D1, 0x3D5, 0x3D6, 0x3F0, 0x3F1, 0x3F5, 0x2032, 0x2033, 0x2034),
-    *range(0x1D434, 0x1D468),
-    0x210E,
-    *range(0x1D6E2, 0x1D71C),
-}
+# Always in the math font, whatever this build's formulas hold: digits, ASCII operators and
+# brackets. Letters come from the formulas, each with the math italic form Chromium draws a
+# one-letter <mi> with (x -> U+1D465), so the font holds what the pages show and little more.
+MATH_BASE = {*range(0x20, 0x41), *range(0x5B, 0x61), *range(0x7B, 0x7F)}
+
+
+def math_italic(code: int) -> int | None:
+    """The code point of the math italic form of a Latin or Greek letter (None for others)."""
+    char = chr(code)
+    if char == "h":
+        return 0x210E  # PLANCK CONSTANT: the math italic h lives outside the block
+    if "a" <= char <= "z":
+        return 0x1D44E + code - ord("a")
+    if "A" <= char <= "Z":
+        return 0x1D434 + code - ord("A")
+    if 0x3B1 <= code <= 0x3C9:
+        return 0x1D6FC + code - 0x3B1
+    if 0x391 <= code <= 0x3A9:
+        return 0x1D6E2 + code - 0x391
+    return {0x3D5: 0x1D719, 0x3F5: 0x1D716, 0x3D1: 0x1D717, 0x3F1: 0x1D71A, 0x3D6: 0x1D71B}.get(code)
+
+
 MATH_TEXT = re.compile(r"<[^>]+>")
 SUBSET_CACHE = ".cache/site/fonts"
 
@@ -96,7 +107,7 @@ def css(root: Path) -> str:
     ]
     rules.append(
         "@font-face{font-family:'STIX Two Math';font-style:normal;font-display:swap;font-weight:400;"
-        f"src:url(fonts/{MATH_FILE}) format('woff')}}"
+        f"src:url(fonts/{MATH_FILE}) format('woff2')}}"
     )
     families = {family for family, *_ in faces(root)}
     if "Noto Sans" in families:
@@ -120,9 +131,10 @@ def write_math_font(root: Path, site_dir: str, characters: set[int]) -> str | No
     source = package_dir(root, MATH_PACKAGE) / MATH_SOURCE
     if not source.is_file():
         return None
-    unicodes = sorted(MATH_BASE | characters)
+    italics = {math_italic(code) for code in characters}
+    unicodes = sorted(MATH_BASE | characters | {code for code in italics if code is not None})
     key = hashlib.sha256((str(source.stat().st_size) + ",".join(map(str, unicodes))).encode()).hexdigest()[:16]
-    cached = root / SUBSET_CACHE / f"stix-two-math-{key}.woff"
+    cached = root / SUBSET_CACHE / f"stix-two-math-{key}.woff2"
     if not cached.is_file():
         try:
             data = _subset(source, unicodes)
@@ -148,12 +160,12 @@ def _subset(source: Path, unicodes: list[int]) -> bytes:
     font = TTFont(str(source), recalcTimestamp=False)
     options = subset.Options()
     options.layout_features = ["*"]  # ssty, flac, dtls…: what a math renderer asks for
-    options.flavor = "woff"  # woff2 would need brotli; zlib is in the standard library
+    options.flavor = "woff2"  # (needs brotli)
     options.notdef_outline = True
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=unicodes)
     subsetter.subset(font)  # keeps the MATH table and the glyph variants it names
     buffer = io.BytesIO()
-    font.flavor = "woff"
+    font.flavor = "woff2"
     font.save(buffer)
     return buffer.getvalue()
