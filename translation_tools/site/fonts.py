@@ -41,7 +41,8 @@ MONO_SUBSETS = {
 }
 # (family, package, file prefix, [(weight, style)]): the faces the site ships.
 FAMILIES = (
-    ("Noto Sans", TEXT_PACKAGE, "noto-sans", [("400", "normal"), ("700", "normal"), ("400", "italic")]),
+    # No italic face: the browser slants the upright one (the page-weight budget has no room).
+    ("Noto Sans", TEXT_PACKAGE, "noto-sans", [("400", "normal"), ("700", "normal")]),
     ("Noto Sans Mono", MONO_PACKAGE, "noto-sans-mono", [("400", "normal"), ("700", "normal")]),
 )
 # Always in the math font, whatever this build's formulas hold: digits, ASCII operators and
@@ -93,9 +94,28 @@ def faces(root: Path) -> list[tuple[str, str, str, str, str, Path]]:
     return found
 
 
+# Faces of this subset are cut, after the build, to printable ASCII and the characters the site's
+# pages hold (about a third smaller); the Vietnamese subsets ship whole, so any Vietnamese letter
+# typed into the search box still has its glyph.
+CUT_SUBSET = "latin"
+ASCII = set(range(0x20, 0x7F))
+
+
 def font_files(root: Path) -> dict[str, Path]:
-    """Site path -> font file, for the text and monospace faces that exist."""
-    return {f"{FONT_DIR}/{name}": path for *_, name, path in faces(root)}
+    """Site path -> font file, for the faces copied whole (all but the ``CUT_SUBSET`` ones)."""
+    return {f"{FONT_DIR}/{name}": path for _, subset, *_, name, path in faces(root) if subset != CUT_SUBSET}
+
+
+def write_text_fonts(root: Path, site_dir: str, characters: set[int]) -> str | None:
+    """Write the ``CUT_SUBSET`` faces, cut to ASCII and ``characters``, into the site (cached on
+    disk). Returns a problem to log, or None."""
+    for _, subset, _, _, name, path in faces(root):
+        if subset != CUT_SUBSET:
+            continue
+        problem = _write_subset(root, path, sorted(ASCII | characters), Path(site_dir) / FONT_DIR / name)
+        if problem:
+            return problem
+    return None
 
 
 def css(root: Path) -> str:
@@ -133,13 +153,18 @@ def write_math_font(root: Path, site_dir: str, characters: set[int]) -> str | No
         return None
     italics = {math_italic(code) for code in characters}
     unicodes = sorted(MATH_BASE | characters | {code for code in italics if code is not None})
-    key = hashlib.sha256((str(source.stat().st_size) + ",".join(map(str, unicodes))).encode()).hexdigest()[:16]
-    cached = root / SUBSET_CACHE / f"stix-two-math-{key}.woff2"
+    return _write_subset(root, source, unicodes, Path(site_dir) / FONT_DIR / MATH_FILE)
+
+
+def _write_subset(root: Path, source: Path, unicodes: list[int], target: Path) -> str | None:
+    """``source`` cut to ``unicodes`` as WOFF2 at ``target``; cached on disk by font and characters."""
+    digest = hashlib.sha256(f"{source.name}:{source.stat().st_size}:{unicodes}".encode()).hexdigest()[:16]
+    cached = root / SUBSET_CACHE / f"{source.stem}-{digest}.woff2"
     if not cached.is_file():
         try:
             data = _subset(source, unicodes)
         except Exception as error:  # fontTools raises many types; the book still reads without it
-            return f"could not subset the math font {source}: {type(error).__name__}: {error}"
+            return f"could not subset the font {source}: {type(error).__name__}: {error}"
         with contextlib.suppress(OSError):
             cached.parent.mkdir(parents=True, exist_ok=True)
             tmp = cached.with_suffix(".tmp")
@@ -147,7 +172,6 @@ def write_math_font(root: Path, site_dir: str, characters: set[int]) -> str | No
             os.replace(tmp, cached)
     else:
         data = cached.read_bytes()
-    target = Path(site_dir) / FONT_DIR / MATH_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return None
@@ -159,7 +183,7 @@ def _subset(source: Path, unicodes: list[int]) -> bytes:
 
     font = TTFont(str(source), recalcTimestamp=False)
     options = subset.Options()
-    options.layout_features = ["*"]  # ssty, flac, dtls…: what a math renderer asks for
+    options.layout_features = ["*"]  # ssty, flac, dtls…: what a math renderer asks for; kerning
     options.flavor = "woff2"  # (needs brotli)
     options.notdef_outline = True
     subsetter = subset.Subsetter(options)

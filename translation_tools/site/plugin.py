@@ -197,6 +197,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.contexts: dict[str, editions.Context] = {}
         self.math_stash: dict[str, list[str]] = {}
         self.math_chars: set[int] = set()  # what the math font must hold
+        self.text_chars: set[int] = set()  # what the pages hold, for the cut text fonts
         self.git_dates = _git_dates(self.root)
         self.printed: dict[str, str] = {}  # src_uri -> the page's final HTML, for the print view
 
@@ -406,6 +407,7 @@ class BookPlugin(BasePlugin[BookConfig]):
             self.printed[src_uri] = output  # for the print view, written after the build
         if src_uri == "index.md":
             output = _before_credits(output, printing.downloads_block(self.config.edition, printing.PRINT_PAGE))
+        self.text_chars.update(map(ord, set(output)))  # the text fonts hold what the pages show
         return output
 
     def _credits(self, ctx: editions.Context) -> str:
@@ -437,9 +439,13 @@ class BookPlugin(BasePlugin[BookConfig]):
         reading_order = [src for src in self.book.order if self.book.pages[src].number and src in self.urls]
         order = {self.urls[src]: position for position, src in enumerate(reading_order)}
         search.add_folded_field(os.path.join(config.site_dir, "search", "search_index.json"), order)
-        problem = fonts.write_math_font(self.root, config.site_dir, self.math_chars) if self.fonts else None
-        if problem:
-            log.info(problem)
+        if self.fonts:
+            for problem in (
+                fonts.write_math_font(self.root, config.site_dir, self.math_chars),
+                fonts.write_text_fonts(self.root, config.site_dir, self.text_chars),
+            ):
+                if problem:
+                    log.info(problem)
         self._write_print_view(config)
         if self.config.edition == "vi" and self.config.build_english and self._english_now():
             self._build_english(config)
