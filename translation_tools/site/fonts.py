@@ -16,6 +16,7 @@ and the build log says how to get the fonts.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import html
 import io
@@ -81,38 +82,40 @@ def available(root: Path) -> bool:
     ).is_file()
 
 
-def faces(root: Path) -> list[tuple[str, str, str, str, str, Path]]:
-    """(family, subset, weight, style, file name, font file) of every face whose file exists."""
+@dataclasses.dataclass(frozen=True)
+class Face:
+    """One face the site ships: Fontsource's Latin and Vietnamese files merged into one."""
+
+    family: str
+    weight: str
+    style: str
+    name: str  # the file in the site
+    sources: tuple[Path, ...]  # Fontsource's subset files, Latin first
+
+
+def faces(root: Path) -> list[Face]:
+    """Every face whose Fontsource files exist."""
     found = []
     for family, package, prefix, styles in FAMILIES:
-        for subset in MONO_SUBSETS:
-            for weight, style in styles:
-                name = f"{prefix}-{subset}-{weight}-{style}.woff2"
-                path = package_dir(root, package) / "files" / name
-                if path.is_file():
-                    found.append((family, subset, weight, style, name, path))
+        for weight, style in styles:
+            files = package_dir(root, package) / "files"
+            sources = tuple(files / f"{prefix}-{subset}-{weight}-{style}.woff2" for subset in MONO_SUBSETS)
+            if all(path.is_file() for path in sources):
+                found.append(Face(family, weight, style, f"{prefix}-{weight}-{style}.woff2", sources[::-1]))
     return found
 
 
-# Faces of this subset are cut, after the build, to printable ASCII and the characters the site's
-# pages hold (about a third smaller); the Vietnamese subsets ship whole, so any Vietnamese letter
-# typed into the search box still has its glyph.
-CUT_SUBSET = "latin"
+# A face holds printable ASCII, every letter of its Vietnamese subset (so any Vietnamese typed
+# into the search box has its glyph) and whatever else the site's pages show: one file per face,
+# so a word is never drawn from two fonts (a PDF's text would read "M ạ ng").
 ASCII = set(range(0x20, 0x7F))
 
 
-def font_files(root: Path) -> dict[str, Path]:
-    """Site path -> font file, for the faces copied whole (all but the ``CUT_SUBSET`` ones)."""
-    return {f"{FONT_DIR}/{name}": path for _, subset, *_, name, path in faces(root) if subset != CUT_SUBSET}
-
-
 def write_text_fonts(root: Path, site_dir: str, characters: set[int]) -> str | None:
-    """Write the ``CUT_SUBSET`` faces, cut to ASCII and ``characters``, into the site (cached on
+    """Write each face, cut to ASCII, Vietnamese and ``characters``, into the site (cached on
     disk). Returns a problem to log, or None."""
-    for _, subset, _, _, name, path in faces(root):
-        if subset != CUT_SUBSET:
-            continue
-        problem = _write_subset(root, path, sorted(ASCII | characters), Path(site_dir) / FONT_DIR / name)
+    for face in faces(root):
+        problem = _write_subset(root, face.sources, characters, Path(site_dir) / FONT_DIR / face.name, keep=ASCII)
         if problem:
             return problem
     return None
@@ -120,16 +123,17 @@ def write_text_fonts(root: Path, site_dir: str, characters: set[int]) -> str | N
 
 def css(root: Path) -> str:
     """``fonts.css``: the faces, and the theme's text, code and math fonts set to them."""
+    ranges = ",".join(MONO_SUBSETS.values())
     rules = [
-        f"@font-face{{font-family:'{family}';font-style:{style};font-display:swap;"
-        f"font-weight:{weight};src:url(fonts/{name}) format('woff2');unicode-range:{MONO_SUBSETS[subset]}}}"
-        for family, subset, weight, style, name, _ in faces(root)
+        f"@font-face{{font-family:'{face.family}';font-style:{face.style};font-display:swap;"
+        f"font-weight:{face.weight};src:url(fonts/{face.name}) format('woff2');unicode-range:{ranges}}}"
+        for face in faces(root)
     ]
     rules.append(
         "@font-face{font-family:'STIX Two Math';font-style:normal;font-display:swap;font-weight:400;"
         f"src:url(fonts/{MATH_FILE}) format('woff2')}}"
     )
-    families = {family for family, *_ in faces(root)}
+    families = {face.family for face in faces(root)}
     if "Noto Sans" in families:
         rules.append(":root{--md-text-font:'Noto Sans'}")
     rules.append(":root{--md-code-font:'Noto Sans Mono'}")
@@ -153,18 +157,26 @@ def write_math_font(root: Path, site_dir: str, characters: set[int]) -> str | No
         return None
     italics = {math_italic(code) for code in characters}
     unicodes = sorted(MATH_BASE | characters | {code for code in italics if code is not None})
-    return _write_subset(root, source, unicodes, Path(site_dir) / FONT_DIR / MATH_FILE)
+    return _write_subset(root, (source,), set(unicodes), Path(site_dir) / FONT_DIR / MATH_FILE)
 
 
-def _write_subset(root: Path, source: Path, unicodes: list[int], target: Path) -> str | None:
-    """``source`` cut to ``unicodes`` as WOFF2 at ``target``; cached on disk by font and characters."""
-    digest = hashlib.sha256(f"{source.name}:{source.stat().st_size}:{unicodes}".encode()).hexdigest()[:16]
-    cached = root / SUBSET_CACHE / f"{source.stem}-{digest}.woff2"
+def _write_subset(
+    root: Path,
+    sources: tuple[Path, ...],
+    characters: set[int],
+    target: Path,
+    keep: frozenset[int] | set[int] = frozenset(),
+) -> str | None:
+    """``sources`` (merged when several) cut to ``keep``, ``characters`` and every character of
+    the sources after the first, as WOFF2 at ``target``; cached on disk by fonts and characters."""
+    fingerprint = ";".join(f"{path.name}:{path.stat().st_size}" for path in sources)
+    digest = hashlib.sha256(f"{fingerprint}:{sorted(characters | keep)}".encode()).hexdigest()[:16]
+    cached = root / SUBSET_CACHE / f"{target.stem}-{digest}.woff2"
     if not cached.is_file():
         try:
-            data = _subset(source, unicodes)
+            data = _subset(sources, characters | keep)
         except Exception as error:  # fontTools raises many types; the book still reads without it
-            return f"could not subset the font {source}: {type(error).__name__}: {error}"
+            return f"could not cut the font {sources[0]}: {type(error).__name__}: {error}"
         with contextlib.suppress(OSError):
             cached.parent.mkdir(parents=True, exist_ok=True)
             tmp = cached.with_suffix(".tmp")
@@ -177,11 +189,27 @@ def _write_subset(root: Path, source: Path, unicodes: list[int], target: Path) -
     return None
 
 
-def _subset(source: Path, unicodes: list[int]) -> bytes:
-    from fontTools import subset
+def _subset(sources: tuple[Path, ...], characters: set[int]) -> bytes:
+    from fontTools import merge, subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(source), recalcTimestamp=False)
+    if len(sources) == 1:
+        font = TTFont(str(sources[0]), recalcTimestamp=False)
+        unicodes = sorted(characters)
+    else:  # one face from Fontsource's subsets: every character of the later ones is kept
+        plain = []
+        extra: set[int] = set()
+        for index, path in enumerate(sources):
+            part = TTFont(str(path), recalcTimestamp=False)
+            if index:
+                extra |= set(part.getBestCmap())
+            part.flavor = None
+            buffer = io.BytesIO()
+            part.save(buffer)
+            buffer.seek(0)
+            plain.append(buffer)
+        font = merge.Merger().merge(plain)
+        unicodes = sorted(characters | extra)
     options = subset.Options()
     options.layout_features = ["*"]  # ssty, flac, dtls…: what a math renderer asks for; kerning
     options.flavor = "woff2"  # (needs brotli)

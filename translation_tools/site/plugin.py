@@ -134,10 +134,8 @@ class BookPlugin(BasePlugin[BookConfig]):
             files.append(
                 File.generated(config, path, abs_src_path=str(HERE / path.replace("assets/rnnbook/", "assets/")))
             )
-        if self.fonts:  # the math font is cut to the book's formulas after the build
+        if self.fonts:  # the fonts are cut to the pages' characters after the build
             files.append(File.generated(config, fonts.CSS_PATH, content=fonts.css(self.root)))
-            for path, source in fonts.font_files(self.root).items():
-                files.append(File.generated(config, path, abs_src_path=str(source)))
         self._diagrams_for_edition(files, config)
         extra = self._generated_pages(files, config)
         edition = self.config.edition
