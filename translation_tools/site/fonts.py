@@ -109,6 +109,7 @@ def faces(root: Path) -> list[Face]:
 # into the search box has its glyph) and whatever else the site's pages show: one file per face,
 # so a word is never drawn from two fonts (a PDF's text would read "M ạ ng").
 ASCII = set(range(0x20, 0x7F))
+TEXT_FEATURES = ["kern", "liga", "clig", "calt", "locl", "mark", "mkmk"]
 
 
 def write_text_fonts(root: Path, site_dir: str, characters: set[int]) -> str | None:
@@ -211,7 +212,10 @@ def _subset(sources: tuple[Path, ...], characters: set[int]) -> bytes:
         font = merge.Merger().merge(plain)
         unicodes = sorted(characters | extra)
     options = subset.Options()
-    options.layout_features = ["*"]  # ssty, flac, dtls…: what a math renderer asks for; kerning
+    # The math font keeps every feature (ssty, flac, dtls…: what a math renderer asks for). A
+    # text face drops ccmp, which would split ọ, ụ, ị into a letter and a dot that a PDF's text
+    # layer cannot map back ("h\x00\x00c" for "học"); its letters are precomposed anyway.
+    options.layout_features = ["*"] if len(sources) == 1 else TEXT_FEATURES
     options.flavor = "woff2"  # (needs brotli)
     options.notdef_outline = True
     subsetter = subset.Subsetter(options)
