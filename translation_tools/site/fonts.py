@@ -171,7 +171,8 @@ def _write_subset(
     """``sources`` (merged when several) cut to ``keep``, ``characters`` and every character of
     the sources after the first, as WOFF2 at ``target``; cached on disk by fonts and characters."""
     fingerprint = ";".join(f"{path.name}:{path.stat().st_size}" for path in sources)
-    digest = hashlib.sha256(f"{fingerprint}:{sorted(characters | keep)}".encode()).hexdigest()[:16]
+    recipe = f"{fingerprint}:{TEXT_FEATURES}:{sorted(characters | keep)}"  # what the cut depends on
+    digest = hashlib.sha256(recipe.encode()).hexdigest()[:16]
     cached = root / SUBSET_CACHE / f"{target.stem}-{digest}.woff2"
     if not cached.is_file():
         try:
