@@ -1,4 +1,4 @@
-"""Sequence section, seq2seq, classifier, plots, and the snippet sections the pages embed."""
+"""Seq2seq, classifier, plots, and the snippet sections the pages embed (the sequence section: test_rnnbook_sequence.py)."""
 
 import builtins
 import math
@@ -14,15 +14,12 @@ import rnnbook
 from rnnbook import (
     EncoderDecoder,
     History,
-    MLPRegressor,
     RNNClassifier,
     Seq2SeqDecoder,
     Seq2SeqEncoder,
     TrainConfig,
     Vocab,
-    autoregressive_dataset,
     bleu,
-    k_step_predictions,
     load_data_classification,
     load_data_nmt,
     ngram_freqs,
@@ -31,11 +28,9 @@ from rnnbook import (
     plot_zipf,
     save_svg,
     set_seed,
-    sine_series,
     svg_text,
     tokenize,
     train_classifier,
-    train_regressor,
     train_seq2seq,
     translate,
 )
@@ -53,11 +48,15 @@ API_SECTIONS = [
     "load_text",
     "load_corpus",
     "parallel_pairs",
-    "sine_series",
+    "river_levels",
     "autoregressive_dataset",
     "mlp_regressor",
     "train_regressor",
     "k_step_predictions",
+    "future_values",
+    "gru_forecaster",
+    "train_forecaster",
+    "recurrent_k_step_predictions",
     "seq_data_iter_random",
     "seq_data_iter_sequential",
     "seq_data_loader",
@@ -134,40 +133,6 @@ def test_star_import_gives_the_page_its_basics():
     exec("from rnnbook import *", namespace)
     for name in ("torch", "nn", "F", "math", "dataclass", "field"):
         assert name in namespace
-
-
-# --- sequence models ------------------------------------------------------
-
-
-def test_sine_series_is_seeded():
-    time, x = sine_series(200, seed=3)
-    assert time.shape == x.shape == (200,)
-    assert torch.equal(x, sine_series(200, seed=3)[1])
-
-
-def test_autoregressive_dataset_windows():
-    x = torch.arange(10.0)
-    features, labels = autoregressive_dataset(x, 3)
-    assert features.shape == (7, 3) and labels.shape == (7, 1)
-    assert features[2].tolist() == [2.0, 3.0, 4.0] and labels[2].item() == 5.0
-
-
-def test_autoregressive_dataset_rejects_bad_tau():
-    with pytest.raises(ValueError, match="tau"):
-        autoregressive_dataset(torch.zeros(5), 5)
-
-
-def test_regressor_learns_the_sine_and_k_step_shapes():
-    set_seed(0)
-    _, x = sine_series(400, noise=0.05)
-    features, labels = autoregressive_dataset(x, 4)
-    model = MLPRegressor(4)
-    losses = train_regressor(model, features, labels, num_train=300, epochs=4)
-    assert losses[-1] < losses[0] and losses[-1] < 0.05
-    preds = k_step_predictions(model, x, 4, 8)
-    assert preds.shape == (400 - 4 - 8 + 1, 8)
-    # Column 0 is the ordinary one-step prediction from true values.
-    torch.testing.assert_close(preds[:, 0], model(features[: len(preds)]).reshape(-1).detach())
 
 
 # --- seq2seq --------------------------------------------------------------

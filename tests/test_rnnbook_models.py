@@ -192,3 +192,19 @@ def test_rnnlm_rejects_float_inputs():
 def test_rnnlm_rejects_rnn_of_wrong_input_size():
     with pytest.raises(ValueError, match="vocab_size = 9"):
         RNNLM(nn.GRU(8, 4, batch_first=True), 9)
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_gated_scratch_cells_start_like_torch(cell):
+    torch.manual_seed(0)
+    h = 32
+    scratch = SCRATCH[cell](10, h)
+    bound = h**-0.5
+    for name, p in scratch.named_parameters():
+        if name.startswith("W"):
+            # Uniform in (-bound, bound) has standard deviation bound / sqrt(3).
+            assert p.abs().max() <= bound and p.std() > 0.8 * bound / 3**0.5, f"{name}: expected U(±1/sqrt(h))"
+        else:
+            assert (p == 0).all(), f"{name}: expected the biases to start at zero"
+    small = SCRATCH[cell](10, h, sigma=0.01)
+    assert all(p.std() < 0.02 for name, p in small.named_parameters() if name.startswith("W"))

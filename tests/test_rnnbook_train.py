@@ -27,8 +27,8 @@ from rnnbook import (
     generate,
     grad_clipping,
     load_data_lm,
+    river_levels,
     set_seed,
-    sine_series,
     tokenize,
     train_classifier,
     train_epoch,
@@ -356,7 +356,7 @@ def regressor_by_hand(model, X, y, epochs, lr, batch_size):
 
 
 def test_train_regressor_equals_its_loop_by_hand():
-    features, labels = autoregressive_dataset(sine_series(120)[1], 4)
+    features, labels = autoregressive_dataset(river_levels(120)[1], 4)
     shared, by_hand = twin(lambda: MLPRegressor(4))
     # Neither reseeds: both go on from the generator state each was given.
     torch.manual_seed(8)

@@ -39,6 +39,7 @@ from .classify import (
 )
 from .corpus import corpus_pages, download, load_corpus, load_text, parallel_pairs, read_corpus_file, split_sentences
 from .deep import StackedRNN, make_cell
+from .forecast import GRUForecaster, recurrent_k_step_predictions, train_forecaster, window_losses
 from .gru import GRUScratch
 from .lstm import LSTMScratch
 from .plot import (
@@ -54,6 +55,7 @@ from .plot import (
                      svg_text,
                      to_floats,
 )
+from .regularize import LSTMLM, count_parameters, format_table, measure_lm
 from .rnn_scratch import RNNLM, RNNScratch, check_state
 from .seq2seq import (
                      EncoderDecoder,
@@ -69,11 +71,13 @@ from .seq2seq import (
 from .sequence import (
                      MLPRegressor,
                      autoregressive_dataset,
+                     future_values,
                      k_step_predictions,
                      regression_losses,
-                     sine_series,
+                     river_levels,
                      train_regressor,
 )
+from .spelling import real_syllable_share
 from .text import VIETNAMESE_WORDS, Vocab, ngram_freqs, normalize, tokenize
 from .train import (
                      Epoch,
@@ -101,13 +105,14 @@ __all__ = [
     "seq_data_iter_random", "seq_data_iter_sequential", "SeqDataLoader", "load_data_lm",
     "choose_offset",
     "RNNScratch", "GRUScratch", "LSTMScratch", "StackedRNN", "BiRNN", "RNNLM",
-    "check_state", "make_cell",
+    "check_state", "make_cell", "real_syllable_share",
     "TrainConfig", "History", "grad_clipping", "detach_state", "make_optimizer",
     "train_epoch", "Epoch", "fit", "lm_losses", "train_lm",
     "evaluate_perplexity", "unigram_perplexity", "generate",
-    "sine_series", "autoregressive_dataset", "MLPRegressor", "regression_losses",
+    "river_levels", "autoregressive_dataset", "MLPRegressor", "regression_losses",
     "train_regressor",
-    "k_step_predictions",
+    "k_step_predictions", "future_values",
+    "GRUForecaster", "window_losses", "train_forecaster", "recurrent_k_step_predictions",
     "Seq2SeqEncoder", "Seq2SeqDecoder", "EncoderDecoder", "load_data_nmt", "pad_or_trim",
     "seq2seq_losses", "train_seq2seq", "translate", "bleu",
     "sequence_score", "beam_search", "exhaustive_search", "encode_sentence", "translation_step",
@@ -116,6 +121,7 @@ __all__ = [
     "translate_with_attention", "plot_attention",
     "load_data_classification", "RNNClassifier", "classifier_losses", "train_classifier",
     "accuracy", "classifier_batch",
+    "LSTMLM", "count_parameters", "measure_lm", "format_table",
     "plot", "plot_history", "plot_zipf", "save_svg", "svg_text", "new_figure", "is_series",
     "BookFigure", "in_each_language", "say",
     "to_floats",

@@ -9,11 +9,16 @@ from .rnn_scratch import check_state
 class GRUScratch(nn.Module):
     """A GRU with explicit parameters, computed the same way as torch's nn.GRU."""
 
-    def __init__(self, num_inputs, num_hiddens, sigma=0.01):
+    def __init__(self, num_inputs, num_hiddens, sigma=None):
         super().__init__()
         self.num_inputs, self.num_hiddens = num_inputs, num_hiddens
+        # Weights uniform in (-1/sqrt(h), 1/sqrt(h)), as in nn.GRU, so that both
+        # start alike; pass `sigma` for small Gaussian weights as in RNNScratch.
+        bound = 1 / num_hiddens ** 0.5
         def weight(*shape):
-            return nn.Parameter(torch.randn(*shape) * sigma)
+            if sigma is not None:
+                return nn.Parameter(torch.randn(*shape) * sigma)
+            return nn.Parameter(torch.empty(*shape).uniform_(-bound, bound))
         def bias():
             return nn.Parameter(torch.zeros(num_hiddens))
         self.W_xr, self.W_hr, self.b_r = weight(num_inputs, num_hiddens), weight(num_hiddens, num_hiddens), bias()  # reset gate

@@ -9,11 +9,16 @@ from .rnn_scratch import check_state
 class LSTMScratch(nn.Module):
     """An LSTM with explicit parameters; its state is the pair (H, C)."""
 
-    def __init__(self, num_inputs, num_hiddens, sigma=0.01):
+    def __init__(self, num_inputs, num_hiddens, sigma=None):
         super().__init__()
         self.num_inputs, self.num_hiddens = num_inputs, num_hiddens
+        # Weights uniform in (-1/sqrt(h), 1/sqrt(h)), as in nn.LSTM, so that both
+        # start alike; pass `sigma` for small Gaussian weights as in RNNScratch.
+        bound = 1 / num_hiddens ** 0.5
         def weight(*shape):
-            return nn.Parameter(torch.randn(*shape) * sigma)
+            if sigma is not None:
+                return nn.Parameter(torch.randn(*shape) * sigma)
+            return nn.Parameter(torch.empty(*shape).uniform_(-bound, bound))
         def bias():
             return nn.Parameter(torch.zeros(num_hiddens))
         self.W_xi, self.W_hi, self.b_i = weight(num_inputs, num_hiddens), weight(num_hiddens, num_hiddens), bias()  # input gate

@@ -1,18 +1,33 @@
-"""The noisy sine series of the "Sequence models" section and an autoregressive MLP."""
+"""The river series of the "Sequence models" section and an autoregressive MLP."""
+import math
+
 import torch
 from torch import nn
 
 from .train import TrainConfig, fit
 
 
-# --8<-- [start:sine_series]
-def sine_series(num_points=1000, noise=0.2, seed=0):
-    """A sine wave sampled at times 1..num_points, plus Gaussian noise."""
+# --8<-- [start:river_levels]
+def river_levels(num_days=2190, weather=0.05, reading_error=0.1, seed=0):
+    """Daily water level of an imagined river, in metres above its long-term mean.
+
+    Four parts add up: a yearly flood season, a slower wet-and-dry cycle
+    of several years, weather that lingers for days, and a reading error.
+    """
     generator = torch.Generator().manual_seed(seed)
-    time = torch.arange(1, num_points + 1, dtype=torch.float32)
-    x = torch.sin(0.01 * time) + noise * torch.randn(num_points, generator=generator)
-    return time, x
-# --8<-- [end:sine_series]
+    day = torch.arange(num_days, dtype=torch.float32)
+    phase = 2 * math.pi * torch.rand(1, generator=generator).item()
+    season = torch.sin(2 * math.pi * day / 365)                        # +-1 m each year
+    cycle = 0.4 * torch.sin(2 * math.pi * day / (4.5 * 365) + phase)   # +-0.4 m over 4.5 years
+    # Each day's weather adds a shock on top of 90 % of yesterday's anomaly,
+    # so a wet spell fades over a week or two: noise correlated in time.
+    anomaly, now = [], 0.0
+    for shock in (weather * torch.randn(num_days, generator=generator)).tolist():
+        now = 0.9 * now + shock
+        anomaly.append(now)
+    readings = reading_error * torch.randn(num_days, generator=generator)  # independent each day
+    return day, season + cycle + torch.tensor(anomaly) + readings
+# --8<-- [end:river_levels]
 
 
 # --8<-- [start:autoregressive_dataset]
@@ -31,7 +46,7 @@ def autoregressive_dataset(x, tau):
 class MLPRegressor(nn.Module):
     """Predict the next value from the previous `tau` values."""
 
-    def __init__(self, tau, num_hiddens=10):
+    def __init__(self, tau, num_hiddens=16):
         super().__init__()
         self.net = nn.Sequential(nn.Linear(tau, num_hiddens), nn.ReLU(),
                                  nn.Linear(num_hiddens, 1))
@@ -51,7 +66,7 @@ def regression_losses(model, X, y, batch_size):
         yield loss, loss.item() * len(batch), len(batch)
 
 
-def train_regressor(model, features, labels, num_train=600, epochs=5, lr=0.01, batch_size=16):
+def train_regressor(model, features, labels, num_train, epochs=10, lr=0.003, batch_size=32):
     """Fit on the first `num_train` examples with Adam; return the MSE of each epoch."""
     if not 0 < num_train <= len(features):
         raise ValueError(f"num_train must lie in [1, {len(features)}], got {num_train}")
@@ -69,8 +84,9 @@ def train_regressor(model, features, labels, num_train=600, epochs=5, lr=0.01, b
 def k_step_predictions(model, x, tau, k):
     """Column j holds the (j+1)-step-ahead predictions: shape (n - tau - k + 1, k).
 
-    Step j feeds the model a window whose last j values are its own
-    earlier predictions, because the true values are not yet known.
+    Row r starts from the window x[r : r + tau]. Step j feeds the model a
+    window whose last j values are its own earlier predictions, because
+    the true values are not yet known.
     """
     n = len(x)
     if not 1 <= k <= n - tau:
@@ -82,3 +98,16 @@ def k_step_predictions(model, x, tau, k):
         columns.append(model(window).reshape(-1))
     return torch.stack(columns[tau:], dim=1)            # (rows, k)
 # --8<-- [end:k_step_predictions]
+
+
+# --8<-- [start:future_values]
+def future_values(x, first, k):
+    """The values k-step predictions aim at: row r, column j holds x[first + r + j].
+
+    With `first = tau` the rows line up with those of `k_step_predictions`.
+    """
+    rows = len(x) - first - k + 1
+    if first < 1 or rows < 1:
+        raise ValueError(f"need 1 <= first and first + k <= {len(x)}, got first={first}, k={k}")
+    return torch.stack([x[first + j:first + j + rows] for j in range(k)], dim=1)  # (rows, k)
+# --8<-- [end:future_values]
