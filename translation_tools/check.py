@@ -37,6 +37,10 @@ _HTML_TAG = re.compile(r"<[A-Za-z/][^>]*>")
 _REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)
 _VIETNAMESE_LETTER = re.compile(r"[^\x00-\x7f]")
 _WORDS = re.compile(r"[A-Za-z]+")
+# Digits joined by points, commas or narrow spaces; _number_fix decides which of them break the number convention.
+_GROUP_SPACE = "\u00a0\u202f\u2009"
+_NUMBER = re.compile(rf"(?<![\w.,])\d+(?:[.,{_GROUP_SPACE}]\d+)+(?![\w]|[.,{_GROUP_SPACE}]\d)")
+_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:([.,])\d{3})(?:\1\d{3})*")
 
 
 @dataclass(slots=True)
@@ -152,6 +156,7 @@ def _check_segment(seg: Segment, glossary: Glossary | None, report) -> None:
         report(seg.slot_start, WARNING, "placeholder '*dịch … *' left beside the translation: delete it")
     english = inline_parts(seg.english)
     vietnamese = inline_parts(seg.translation)
+    _check_numbers(vietnamese.prose, english.prose, seg.translation, seg.slot_start, report)
     if seg.state == OUTDATED:
         # It follows the old English, so its math, code and references may rightly differ from the new.
         if glossary is not None:
@@ -271,6 +276,44 @@ def _check_english_left(english: str, vietnamese: str, line: int, report) -> Non
         report(line, WARNING, "the slot looks like English (no Vietnamese letters): translate it")
 
 
+def _check_numbers(vietnamese: str, english: str, text: str, first_line: int, report) -> None:
+    """Numbers in Vietnamese prose follow the translation guide: a decimal point, no thousands separator."""
+    as_in_english = set(_NUMBER.findall(english))
+    for number in dict.fromkeys(_NUMBER.findall(vietnamese)):
+        fix = _number_fix(number, as_in_english)
+        if fix is None:
+            continue
+        shown = re.sub(f"[{_GROUP_SPACE}]", "\u2423", number)  # a visible space: ␣
+        offset = next((index for index, line in enumerate(text.split("\n")) if number in line), 0)
+        report(
+            first_line + offset,
+            WARNING,
+            f"number '{shown}' {fix}, as the code prints numbers (see the translation guide)",
+        )
+
+
+def _number_fix(number: str, as_in_english: set[str]) -> str | None:
+    """What to write instead of ``number``, or None when it already follows the convention."""
+    plain = re.sub(f"[.,{_GROUP_SPACE}]", "", number)
+    if re.search(f"[{_GROUP_SPACE}]", number):
+        return f"groups its digits with a narrow space: write '{plain}'"
+    thousands = _THOUSANDS.fullmatch(number)
+    if "," in number:
+        if thousands and number.count(",") > 1:
+            return f"has commas between thousands: write '{plain}'"
+        whole, _, rest = number.partition(",")
+        if "," in rest or ("." in whole and not _THOUSANDS.fullmatch(whole)):
+            return None  # a list written without spaces, such as 1,2,3
+        decimal = whole.replace(".", "") + "." + rest
+        if thousands:
+            return f"has a comma: write '{plain}' if it is a whole number, '{decimal}' if it is a decimal"
+        return f"has a decimal comma: write '{decimal}'"
+    if thousands and number not in as_in_english:
+        # 10.000 reads as ten thousand in Vietnamese; the English, where it means ten, writes it the same way.
+        return f"has a point between thousands (a decimal point to an English reader): write '{plain}'"
+    return None  # a decimal such as 0.25, or a version such as 2.13.0
+
+
 def _check_forbidden(glossary: Glossary, vietnamese: str, line: int, report) -> None:
     for variant, term in glossary.forbidden_in(vietnamese):
         report(line, ERROR, f"forbidden rendering '{variant}': the glossary says '{term.en}' → '{term.vi}'")
@@ -288,8 +331,11 @@ def _check_glossary(glossary: Glossary, english: str, vietnamese: str, line: int
 
 def _check_prose_block(block: Block, glossary: Glossary | None, report) -> None:
     """Text outside segments: monolingual pages, or prose that lost its English comment."""
+    from translation_tools.mdtext import inline_parts
+
     _check_stray_close(block.text, block.start, report)
     _check_unsafe(block.text, block.start, report)
+    _check_numbers(inline_parts(block.text).prose, "", block.text, block.start, report)
     if glossary is not None:
         _check_forbidden(glossary, block.text, block.start, report)
     for match in re.finditer(r"\]\(([^)\s]+) \"remote image\"\)", block.text):
