@@ -65,7 +65,7 @@ HEAD_END = "</head>"
 PRINT_CSS = """
 <style>
 .tt-print-page { break-before: page; }
-.tt-print-page:first-of-type { break-before: auto; }
+.tt-print abbr.tt-term { position: static; }
 .tt-print-toc ul { list-style: none; }
 .tt-print-toc > ul { padding-left: 0; }
 .tt-print .headerlink, .tt-print .tt-show-all, .tt-print .md-content__button,
