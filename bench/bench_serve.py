@@ -31,7 +31,7 @@ def free_port() -> int:
 
 
 def copy_book(target: Path) -> None:
-    for name in ("docs", "src", "mkdocs.yml"):
+    for name in ("docs", "src", "mkdocs.yml", "pyproject.toml"):
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, target / name)
