@@ -66,22 +66,42 @@
   });
 
   // A display formula wider than the column scrolls; mark it so the CSS shows the hint.
-  function wideFormulas() {
+  // A formula too wide for its column scrolls, with a hint. Marking it changes its box (the
+  // number moves under it), so a mark is only taken back when the window itself changes.
+  function markWide(box, fresh) {
+    if (fresh) box.parentElement.classList.remove("tt-wide");
+    var wide = box.scrollWidth > box.clientWidth + 1;
+    if (wide) {
+      box.parentElement.classList.add("tt-wide");
+      box.tabIndex = 0;  // scrollable by keyboard
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", document.documentElement.lang === "vi" ? "Công thức (cuộn ngang)" : "Formula (scrolls sideways)");
+    } else if (fresh) {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+    }
+  }
+  // A formula grows when a web font arrives (the math font loads once a formula is laid out).
+  var sized = window.ResizeObserver ? new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) {
+      var box = entry.target.closest(".tt-math-scroll");
+      if (box) markWide(box, false);
+    });
+  }) : null;
+  function wideFormulas(fresh) {
     document.querySelectorAll(".tt-math-scroll").forEach(function (box) {
-      var wide = box.scrollWidth > box.clientWidth + 1;
-      box.parentElement.classList.toggle("tt-wide", wide);
-      if (wide) {
-        box.tabIndex = 0;  // scrollable by keyboard
-        box.setAttribute("role", "region");
-        box.setAttribute("aria-label", document.documentElement.lang === "vi" ? "Công thức (cuộn ngang)" : "Formula (scrolls sideways)");
-      } else {
-        box.removeAttribute("tabindex");
-        box.removeAttribute("role");
-        box.removeAttribute("aria-label");
-      }
+      markWide(box, fresh !== false);
+      var formula = box.querySelector("math > *");  // its own width, unlike the block <math>
+      if (sized && formula) sized.observe(formula);
     });
   }
-  window.addEventListener("resize", wideFormulas);
+  window.addEventListener("resize", function () { wideFormulas(true); });
+  function fontsArrived() { wideFormulas(false); }
+  if (document.fonts) {
+    if (document.fonts.ready) document.fonts.ready.then(fontsArrived);
+    if (document.fonts.addEventListener) document.fonts.addEventListener("loadingdone", fontsArrived);
+  }
 
   // The other edition's same page, at the same place.
   function languageLinks() {
