@@ -16,7 +16,7 @@ import pytest
 from conftest import copy_of
 from exec_fixture import MODULE_A, run_book, write_exec_book
 
-from translation_tools.execution.cells import ExecutionError, code_cells, expand_snippets
+from translation_tools.execution.cells import Cell, ExecutionError, code_cells, expand_snippets
 from translation_tools.execution.runner import Executor, longest_first, read_timings, record_timings
 from translation_tools.execution.sources import index_module
 from translation_tools.parse import parse_file
@@ -204,8 +204,31 @@ def test_parallel_results_keep_page_order_and_times_are_recorded(tmp_path, monke
         return PageRun(path, cells, executed=True, seconds=len(path))
 
     monkeypatch.setattr(Executor, "run_page", fake_run)
-    executor = Executor(tmp_path, tmp_path / "cache")
-    runs = executor.run_pages([("quick.md", []), ("slow.md", []), ("new.md", [])], jobs=1, prestart=True)
+    executor = Executor(tmp_path, tmp_path / "cache")  # an empty cache: every page must run
+    pages = [(name, [Cell(1, f"print({name!r})")]) for name in ("quick.md", "slow.md", "new.md")]
+    runs = executor.run_pages(pages, jobs=1, prestart=True)
     assert [run.path for run in runs] == ["quick.md", "slow.md", "new.md"]
     assert set(started[:2]) == {"new.md", "slow.md"}, started  # submitted first: never timed, then longest
     assert read_timings(tmp_path) == {"quick.md": 8.0, "slow.md": 7.0, "new.md": 6.0}
+
+
+def test_pages_the_cache_answers_start_no_worker(tmp_path, monkeypatch):
+    from translation_tools.execution.cells import PageRun
+
+    def recall(self, path, cells, key):
+        return PageRun(path, cells, executed=False) if path != "changed.md" else None
+
+    ran: list[str] = []
+
+    def run_page(self, path, cells):
+        ran.append(path)
+        return PageRun(path, cells, executed=True, seconds=1.0)
+
+    monkeypatch.setattr(Executor, "_recall", recall)
+    monkeypatch.setattr(Executor, "run_page", run_page)
+    executor = Executor(tmp_path, tmp_path / "cache")
+    pages = [(name, [Cell(1, "x = 1")]) for name in ("a.md", "changed.md", "b.md")]
+    runs = executor.run_pages(pages, jobs=2, prestart=True)
+    assert [run.path for run in runs] == ["a.md", "changed.md", "b.md"]
+    assert ran == ["changed.md"]  # only the page the cache could not answer ran
+    assert [run.executed for run in runs] == [False, True, False]

@@ -3,6 +3,7 @@ figures as SVG files, notebook downloads and views, the English build hitting th
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import book_extensions
+from conftest import book_extensions, copy_of
 from exec_fixture import PAGE_A, PAGE_B, write_exec_book
 
 INDEX = """\
@@ -128,6 +129,21 @@ def test_warm_build_executes_nothing(site, tmp_path):
     result = build(root)
     assert result.returncode == 0, result.stderr
     assert "executed" not in result.stderr
+
+
+@pytest.mark.slow
+def test_a_warm_build_after_a_prose_edit_shows_it_in_the_notebooks(site, tmp_path):
+    """Notebooks and views are remembered between builds (.cache/site): an edit to the prose,
+    code unchanged, runs nothing, and both the download and the view carry the new words."""
+    root = copy_of(site[0], tmp_path / "book")
+    page = root / "docs" / "a.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("Một đoạn văn.", "Một đoạn văn đã sửa."), encoding="utf-8")
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    assert "executed" not in result.stderr
+    notebook = json.loads((root / "site" / "a.vi.ipynb").read_text(encoding="utf-8"))
+    assert any("Một đoạn văn đã sửa." in "".join(cell["source"]) for cell in notebook["cells"])
+    assert "Một đoạn văn đã sửa." in (root / "site" / "notebooks" / "a" / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

@@ -3,6 +3,7 @@ dependencies it records still hash the same; written atomically, locked across p
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -21,7 +22,9 @@ CACHE_ENV = "RNNBOOK_EXEC_CACHE"
 MAX_VARIANTS = 3
 
 
+@functools.cache
 def torch_version() -> str:
+    """The installed torch's version (its metadata, not an import: fixed for the process)."""
     try:
         from importlib.metadata import version
 

@@ -15,8 +15,11 @@ instead of JupyterLab's CSS. Each edition ships ``downloads/rnnbook-<version>-py
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import html
+import json
 import os
 import re
 import time
@@ -39,6 +42,11 @@ from translation_tools.execution.runner import Executor
 from translation_tools.write import write_file_atomic
 
 log = get_plugin_logger("rnnbook-execute")
+
+# mkdocs-jupyter (loaded after this plugin) imports nbconvert's command-line app, which at import
+# time builds every installed exporter to list the enabled ones in its --help text: about a fifth
+# of a second per build for a list no build reads. nbconvert's own switch skips that check.
+os.environ.setdefault("NBCONVERT_DISABLE_CONFIG_EXPORTERS", "1")
 
 OUTPUT_DIR = "assets/outputs"
 CSS_NAME = "assets/rnnbook-execute.css"
@@ -121,6 +129,8 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
         self.assets: dict[str, bytes] = {}
         self.notebook_data: dict[str, bytes] = {}
         self.view_math: dict[str, list[str]] = {}  # view src_uri -> MathML of its math tokens
+        self.view_dir = self.root / ".cache" / "site" / "notebook-views" / self.edition
+        self.views_used: set[str] = set()
         self.wheel_file = nbwheel.wheel_name(self.root) if (self.root / "src" / nbwheel.PACKAGE).is_dir() else None
         jupyter = config.plugins.get("mkdocs-jupyter")
         if jupyter is not None:
@@ -198,39 +208,59 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
     def add_notebooks(self, files: Files, config, parsed) -> None:
         """Each page with code as a notebook in this edition's language: a download (with math as
         ``$…$`` for Jupyter) and a notebook view (math as MathML). Pages without code get neither.
-        (The other edition's build makes the other language's; validation is left to tests.)"""
+        Both are remembered by ``_notebook_key`` (.cache/site/notebooks/), so a warm build makes
+        only the changed pages' notebooks. (The other edition's build makes the other language's;
+        validation is left to tests.)"""
         lang = self.edition
         with_code = {file.src_uri for file, _, _ in parsed if self.runs[file.src_uri].cells}
         site = config.plugins.get("rnnbook")
         site_config = getattr(site, "config", {}) if site is not None else {}
         bibliography = Path(config.docs_dir) / str(site_config.get("bibliography", "references.bib"))
         wheel_url = nbexport.public_url(self.site_url, f"{DOWNLOADS}/{self.wheel_file}") if self.wheel_file else None
-        self.context = nbexport.book_context(
-            {file.src_uri: (display, doc) for file, display, doc in parsed},
-            with_code,
-            Path(config.docs_dir),
-            bibliography,
-            self.wheel_file,
-            wheel_url,
-            drafts=bool(site_config.get("drafts", False)),
-            cache_dir=self.root / ".cache" / "site",
-        )
+        drafts = bool(site_config.get("drafts", False))
+        context = None
+        book_key = _book_digest(Path(config.docs_dir), lang, wheel_url, self.wheel_file, drafts, sorted(with_code))
+        store = self.root / ".cache" / "site" / "notebooks" / lang
+        used: set[str] = set()
         gen_dir = self.cache_dir / "notebooks" / self.edition
         for file, _, doc in parsed:
             cells = self.runs[file.src_uri].cells
             if not cells:
                 continue  # prose only: no notebook to download or view
-            nb = nbexport.build_notebook(doc, file.src_uri, cells, lang, validate=False, context=self.context)
-            self.notebook_data[nbexport.notebook_name(file.src_uri, lang)] = nbexport.notebook_bytes(nb)
+            key = _notebook_key(book_key, file.src_uri, cells)
+            used.add(key)
+            entry = _read_json(store / f"{key}.json")
+            if entry is None:
+                if context is None:
+                    context = nbexport.book_context(
+                        {file.src_uri: (display, doc) for file, display, doc in parsed},
+                        with_code,
+                        Path(config.docs_dir),
+                        bibliography,
+                        self.wheel_file,
+                        wheel_url,
+                        drafts=drafts,
+                        cache_dir=self.root / ".cache" / "site",
+                    )
+                nb = nbexport.build_notebook(doc, file.src_uri, cells, lang, validate=False, context=context)
+                view_nb = nbexport.build_notebook(
+                    doc, file.src_uri, cells, lang, validate=False, context=context, view=True
+                )
+                math = view_nb.metadata["rnnbook"].pop("math")
+                entry = {
+                    "download": nbexport.notebook_bytes(nb).decode("utf-8"),
+                    "view": nbexport.notebook_bytes(view_nb).decode("utf-8"),
+                    "math": math,
+                }
+                with contextlib.suppress(OSError):
+                    write_file_atomic(store / f"{key}.json", json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+            self.notebook_data[nbexport.notebook_name(file.src_uri, lang)] = entry["download"].encode("utf-8")
             if not self.notebook_views:
                 continue  # a quick serve: downloads, but no notebook views
-            view_nb = nbexport.build_notebook(
-                doc, file.src_uri, cells, lang, validate=False, context=self.context, view=True
-            )
             view_uri = f"{NOTEBOOK_DIR}/{nbexport.view_path(file.src_uri)}.ipynb"
-            self.view_math[view_uri] = view_nb.metadata["rnnbook"].pop("math")
+            self.view_math[view_uri] = entry["math"]
             source = gen_dir / view_uri
-            nbexport.write_if_changed(source, nbexport.notebook_bytes(view_nb))
+            nbexport.write_if_changed(source, entry["view"].encode("utf-8"))
             if files.get_file_from_path(view_uri) is None:
                 # A real src_dir (not File.generated): mkdocs-jupyter's NotebookFile wrapper
                 # recomputes abs_src_path from src_dir.
@@ -244,6 +274,9 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
                 view.generated_by = "rnnbook-execute"  # other plugins skip it as a source page
                 view.edit_uri = None
                 files.append(view)
+        for stale in store.glob("*.json"):  # one build's worth: what this build did not use goes
+            if stale.stem not in used:
+                stale.unlink(missing_ok=True)
 
     # ----------------------------------------------------------------- pages
 
@@ -309,7 +342,32 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
         cls = "cell-output-text" + (" cell-output-value" if kind == "execute_result" else "")
         return text_block(text, cls)
 
-    def on_page_content(self, content, page, config, files):
+    @event_priority(100)  # a notebook view is lightened before other plugins read its ~0.7 MB
+    def _on_view_content(self, content, page, config, files):
+        if not self.is_notebook_view(page):
+            return content
+        key = self._view_key(content, page)
+        self.views_used.add(key)
+        cached = self.view_dir / f"{key}.html"
+        try:
+            return cached.read_text(encoding="utf-8")
+        except OSError:
+            pass
+        light = self.lighten_notebook_page(content, page)
+        with contextlib.suppress(OSError):
+            write_file_atomic(cached, light.encode("utf-8"))
+        return light
+
+    def _view_key(self, content: str, page) -> str:
+        """What a lightened view depends on: the lightening code, the edition, the page's place
+        (relative links) and math, and mkdocs-jupyter's HTML."""
+        digest = hashlib.sha256(_code_digest().encode())
+        math = json.dumps(self.view_math.get(page.file.src_uri, []), ensure_ascii=False)
+        for part in (self.edition, page.url, math, content):
+            digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def _on_page_content_bar(self, content, page, config, files):
         if not self.enabled or not self.config.notebooks or self.is_notebook_view(page):
             return content
         name = nbexport.notebook_name(page.file.src_uri, self.edition)
@@ -341,16 +399,13 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
             return content[: match.end()] + bar + content[match.end() :]
         return bar + content
 
-    def on_post_page(self, output, page, config):
-        if self.is_notebook_view(page):
-            return self.lighten_notebook_page(output, page)
-        return output
+    on_page_content = CombinedEvent(_on_view_content, _on_page_content_bar)
 
     def zip_name(self) -> str:
         return f"{DOWNLOADS}/rnnbook-notebooks-{self.edition}.zip"
 
     def lighten_notebook_page(self, output: str, page) -> str:
-        """mkdocs-jupyter inlines ~0.6 MB of JupyterLab CSS, loads MathJax from a CDN and leaves
+        """A notebook view's body as the book shows it (cached by ``_view_key``). mkdocs-jupyter inlines ~0.6 MB of JupyterLab CSS, loads MathJax from a CDN and leaves
         math as LaTeX: drop its styles and scripts for the book's light stylesheet, code blocks
         Material styles (and gives a copy button), MathML in place of the math tokens, and the
         page's alt text on plots."""
@@ -390,6 +445,10 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
         return nbexport.replace_math_tokens(output, self.view_math.get(page.file.src_uri, []))
 
     def on_post_build(self, config):
+        if self.notebook_views and self.enabled and self.config.notebooks:
+            for stale in self.view_dir.glob("*.html"):  # views this build did not show
+                if stale.stem not in self.views_used:
+                    stale.unlink(missing_ok=True)
         site = Path(config.site_dir)
         write_file_atomic(site / CSS_NAME, STYLE.encode("utf-8"))
         write_file_atomic(site / NOTEBOOK_CSS, NOTEBOOK_STYLE.encode("utf-8"))
@@ -412,6 +471,42 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
         entries = [(f"{top}/README.txt", readme), (f"{top}/{self.wheel_file}", wheel_data)]
         entries += [(f"{top}/{name}", data) for name, data in sorted(self.notebook_data.items())]
         nbexport.write_if_changed(site / self.zip_name(), nbwheel.zip_bytes(entries))
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _book_digest(docs_dir: Path, lang: str, *settings: Any) -> str:
+    """What every notebook of an edition reads from the book: each file under ``docs_dir``
+    (pages for numbers, labels and titles; images it embeds; the bibliography), the notebook
+    code, the edition and its settings (wheel, drafts, the pages that have notebooks)."""
+    digest = hashlib.sha256(f"{_code_digest()}\0{lang}\0{json.dumps(settings, default=str)}".encode())
+    for path in sorted(docs_dir.rglob("*")):
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(docs_dir).parts):
+            digest.update(path.relative_to(docs_dir).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _notebook_key(book_key: str, src_uri: str, cells: list) -> str:
+    """One page's notebooks: the book's digest, the page, and its cells with their outputs."""
+    payload = json.dumps([[cell.line, cell.source, cell.outputs] for cell in cells], sort_keys=True, default=str)
+    return hashlib.sha256(f"{book_key}\0{src_uri}\0{payload}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@functools.cache
+def _code_digest() -> str:
+    """The translation tools' code (this plugin, the notebook writer and the document model
+    they use): a change to any of it makes every notebook and view again."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def text_block(text: str, cls: str) -> str:

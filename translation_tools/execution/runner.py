@@ -126,8 +126,15 @@ class Executor:
         """
         jobs = worker_count(jobs)
         workers = jobs + (1 if prestart else 0)
-        if workers <= 1 or len(pages) <= 1:
-            runs = [self.run_page(path, cells) for path, cells in pages]
+        # Pages the cache answers need no worker (a warm build starts no thread at all).
+        found: dict[int, PageRun] = {}
+        for i, (path, cells) in enumerate(pages):
+            hit = self._recall(path, cells, page_key(cells)) if cells else PageRun(path, [])
+            if hit is not None:
+                found[i] = hit
+        missing = [i for i in range(len(pages)) if i not in found]
+        if workers <= 1 or len(missing) <= 1:
+            runs = [found[i] if i in found else self.run_page(*pages[i]) for i in range(len(pages))]
             record_timings(self.root, {run.path: run.seconds for run in runs if run.executed})
             return runs
         import threading
@@ -137,9 +144,12 @@ class Executor:
         order = longest_first([path for path, _ in pages], read_timings(self.root))
         try:
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rnnbook-exec") as pool:
-                futures = {i: pool.submit(self.run_page, *pages[i]) for i in order}
+                futures = {i: pool.submit(self.run_page, *pages[i]) for i in order if i not in found}
                 results: list[PageRun] = []
                 for i in range(len(pages)):
+                    if i in found:
+                        results.append(found[i])
+                        continue
                     error = futures[i].exception()
                     if error is not None:
                         pool.shutdown(wait=True, cancel_futures=True)

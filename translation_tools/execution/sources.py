@@ -7,6 +7,7 @@ import ast
 import hashlib
 import os
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,8 +61,25 @@ def names_in(node: ast.AST) -> set[str]:
     return found
 
 
+INDEX_MEMO_SIZE = 512  # module versions; both editions of a build, and serve's rebuilds, parse each once
+_INDEXES: OrderedDict[str, ModuleIndex] = OrderedDict()
+
+
 def index_module(source: str) -> ModuleIndex:
-    """Split a module into its skeleton and its named top-level definitions."""
+    """Split a module into its skeleton and its named top-level definitions (memoised by content)."""
+    key = sha(source)
+    found = _INDEXES.get(key)
+    if found is not None:
+        _INDEXES.move_to_end(key)
+        return found
+    index = _index_module(source)
+    _INDEXES[key] = index
+    if len(_INDEXES) > INDEX_MEMO_SIZE:
+        _INDEXES.popitem(last=False)
+    return index
+
+
+def _index_module(source: str) -> ModuleIndex:
     try:
         tree = ast.parse(source)
     except SyntaxError:

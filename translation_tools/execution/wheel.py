@@ -83,8 +83,25 @@ def wheel_bytes(root: Path) -> bytes:
     return zip_bytes(entries)
 
 
+_ZIPS: dict[str, bytes] = {}  # digest of the entries -> the zip (both editions ship the same wheel)
+ZIP_MEMO_SIZE = 8
+
+
 def zip_bytes(entries: list[tuple[str, bytes]]) -> bytes:
-    """A deflated zip of ``(name, data)`` with fixed timestamps and modes."""
+    """A deflated zip of ``(name, data)`` with fixed timestamps and modes (the same entries give
+    the same bytes, so a build compresses each archive once)."""
+    digest = hashlib.sha256()
+    for name, data in entries:
+        digest.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+    key = digest.hexdigest()
+    if key not in _ZIPS:
+        if len(_ZIPS) >= ZIP_MEMO_SIZE:
+            _ZIPS.pop(next(iter(_ZIPS)))
+        _ZIPS[key] = _deflate(entries)
+    return _ZIPS[key]
+
+
+def _deflate(entries: list[tuple[str, bytes]]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in entries:

@@ -30,7 +30,18 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
 from translation_tools.pages import display_path
-from translation_tools.site import bib, editions, figures, fonts, links, printing, sanitize, search, tooltips
+from translation_tools.site import (
+    bib,
+    editions,
+    figures,
+    fonts,
+    links,
+    printing,
+    rendercache,
+    sanitize,
+    search,
+    tooltips,
+)
 from translation_tools.site.book import Book, BookError, PageInfo
 from translation_tools.site.generated import TEXT, contributors_markdown, glossary_markdown, progress_markdown
 from translation_tools.site.mathml import MathError, convert_html
@@ -89,6 +100,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.warned: set[str] = self._outer.warned if self._outer else set()
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.docs_dir = Path(config.docs_dir).resolve()
+        self.mkdocs_config = config
         if edition == "en":
             config.theme["language"] = "en"
             config.site_name = self.config.english_site_name or config.site_name
@@ -197,6 +209,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.math_chars: set[int] = set()  # what the math font must hold
         self.text_chars: set[int] = set()  # what the pages hold, for the cut text fonts
         self.git_dates = _git_dates(self.root)
+        self.render_cache = self._render_cache()
         self.printed: dict[str, str] = {}  # src_uri -> the page's final HTML, for the print view
 
     def _report(self):
@@ -328,6 +341,15 @@ class BookPlugin(BasePlugin[BookConfig]):
 
     # --- one page -------------------------------------------------------------------
 
+    render_cache: rendercache.RenderCache | None = None
+
+    def on_pre_page(self, page, config, files):
+        """Markdown pages render through the render cache (rendercache.py): only a changed page
+        is converted again."""
+        if self.render_cache is not None and page.file.src_uri.endswith(".md"):
+            page.render = rendercache.cached_render(self.render_cache, page, page.render)
+        return page
+
     def on_page_markdown(self, markdown, page, config, files):
         info = self.book.pages.get(page.file.src_uri)
         if info is None:
@@ -427,12 +449,23 @@ class BookPlugin(BasePlugin[BookConfig]):
         parts.append("</aside>")
         return "".join(parts)
 
+    def _render_cache(self) -> rendercache.RenderCache | None:
+        if not rendercache.enabled():
+            return None
+        config = self.mkdocs_config
+        snippets = (config["mdx_configs"] or {}).get("pymdownx.snippets", {})
+        base_paths = snippets.get("base_path", ["."])
+        folder = self.root / ".cache" / "site" / "render" / self.config.edition
+        return rendercache.RenderCache(folder, config, [base_paths] if isinstance(base_paths, str) else base_paths)
+
     # --- after the build ------------------------------------------------------------
 
     def on_startup(self, command, dirty):
         self.command = command
 
     def on_post_build(self, config):
+        if self.render_cache is not None:
+            self.render_cache.prune()
         # Numbered pages only: the home page repeats the book's title but teaches nothing itself.
         reading_order = [src for src in self.book.order if self.book.pages[src].number and src in self.urls]
         order = {self.urls[src]: position for position, src in enumerate(reading_order)}
