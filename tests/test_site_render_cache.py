@@ -99,6 +99,10 @@ def test_a_warm_build_recalls_every_page_and_makes_the_same_site(tmp_path):
     assert off.returncode == 0, off.stderr
     for page in ("code", "other"):
         assert html_of(tmp_path / "site2", page) == html_of(tmp_path / "site3", page)
+    index = "search/search_index.json"
+    assert (tmp_path / "site2" / index).read_text(encoding="utf-8") == (tmp_path / "site3" / index).read_text(
+        encoding="utf-8"
+    )  # the remembered search entries are the ones a parse gives
     assert '<span class="nf">demo</span>' in html_of(tmp_path / "site2")  # the snippet, highlighted
     # The toc (sidebar) comes back from the entry too.
     assert 'href="#a-heading"' in html_of(tmp_path / "site2", "other")
@@ -142,3 +146,15 @@ def test_an_anchor_that_goes_away_is_still_checked_after_a_recall(tmp_path):
     other.write_text(OTHER.replace("## A heading", "## Renamed"), encoding="utf-8")
     result = build(config, tmp_path / "site2")
     assert "a-heading" in result.stdout + result.stderr  # MkDocs' note about the lost anchor
+
+
+def test_an_edited_page_is_searched_by_its_new_words(tmp_path):
+    config = small_book(tmp_path)
+    assert build(config, tmp_path / "site1").returncode == 0
+    other = tmp_path / "docs" / "other.md"
+    other.write_text(OTHER.replace("Chữ.", "Chữ mới toanh."), encoding="utf-8")
+    assert build(config, tmp_path / "site2").returncode == 0
+    docs = json.loads((tmp_path / "site2" / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    texts = " ".join(doc.get("text", "") for doc in docs)
+    assert "Chữ mới toanh." in texts
+    assert "Chữ.</p>" not in texts

@@ -210,6 +210,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.text_chars: set[int] = set()  # what the pages hold, for the cut text fonts
         self.git_dates = _git_dates(self.root)
         self.render_cache = self._render_cache()
+        self.search_entries = self._remember_search_entries()
         self.printed: dict[str, str] = {}  # src_uri -> the page's final HTML, for the print view
 
     def _report(self):
@@ -342,6 +343,7 @@ class BookPlugin(BasePlugin[BookConfig]):
     # --- one page -------------------------------------------------------------------
 
     render_cache: rendercache.RenderCache | None = None
+    search_entries: search.RememberedEntries | None = None
 
     def on_pre_page(self, page, config, files):
         """Markdown pages render through the render cache (rendercache.py): only a changed page
@@ -449,6 +451,13 @@ class BookPlugin(BasePlugin[BookConfig]):
         parts.append("</aside>")
         return "".join(parts)
 
+    def _remember_search_entries(self) -> search.RememberedEntries | None:
+        if not rendercache.enabled():
+            return None
+        plugins = self.mkdocs_config.plugins
+        plugin = plugins.get("material/search") or plugins.get("search")
+        return search.remember_entries(plugin, self.root / ".cache" / "site" / f"search-{self.config.edition}.json")
+
     def _render_cache(self) -> rendercache.RenderCache | None:
         if not rendercache.enabled():
             return None
@@ -466,6 +475,8 @@ class BookPlugin(BasePlugin[BookConfig]):
     def on_post_build(self, config):
         if self.render_cache is not None:
             self.render_cache.prune()
+        if self.search_entries is not None:
+            self.search_entries.save()
         # Numbered pages only: the home page repeats the book's title but teaches nothing itself.
         reading_order = [src for src in self.book.order if self.book.pages[src].number and src in self.urls]
         order = {self.urls[src]: position for position, src in enumerate(reading_order)}

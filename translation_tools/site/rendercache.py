@@ -15,7 +15,8 @@ found in the text, the anchors the page has and the anchored links it makes (MkD
 those after the build). A rendering that logs anything at INFO or above is never stored, so a
 broken link is reported on every build, as without the cache; so is a page that includes a
 file the key cannot find. (A ``--quiet`` build recalls but stores nothing: MkDocs drops its INFO
-notes before they could be counted.) ``RNNBOOK_RENDER_CACHE=0`` turns the cache off.
+notes before they could be counted.) ``RNNBOOK_RENDER_CACHE=0`` turns this cache and the
+remembered search entries (``search.RememberedEntries``) off.
 """
 
 from __future__ import annotations

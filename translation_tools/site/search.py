@@ -8,14 +8,19 @@ ranks exact matches first and one without them still finds the page.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
 import re
 import unicodedata
+from importlib.metadata import version
+from pathlib import Path
 
 from translation_tools.write import write_file_atomic
 
 TAG = re.compile(r"<[^>]+>")
+MATERIAL_VERSION = version("mkdocs-material")
 # Controls are not content. The book's own carry data-search-exclude (Material leaves them out);
 # these labels are a safety net for a control bar that reaches the index without it.
 CONTROL_LABELS = (
@@ -115,3 +120,60 @@ def add_folded_field(index_path: str, order: dict[str, int] | None = None) -> No
             if folded != plain.lower():
                 doc[field] = folded
     write_file_atomic(index_path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+class RememberedEntries:
+    """Material's ``SearchIndex.add_entry_from_context`` remembered by page: a page whose HTML,
+    place, toc and search settings are as last time gets last time's entries instead of being
+    parsed again (the parse is a sixth of a warm build). Kept in one JSON file per edition
+    (``.cache/site/search-<edition>.json``), holding the pages of the last build only."""
+
+    def __init__(self, path: Path, index) -> None:
+        self.path = path
+        self.index = index
+        self.parse = index.add_entry_from_context  # Material's own, bound to its index
+        try:
+            known = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            known = {}
+        self.known: dict[str, list] = known if isinstance(known, dict) else {}
+        self.kept: dict[str, list] = {}
+
+    @staticmethod
+    def key(page) -> str:
+        def toc(items) -> list:
+            return [[item.id, item.title, item.level, toc(item.children)] for item in items]
+
+        meta = {name: page.meta.get(name) for name in ("search", "tags", "title")}
+        parts = [MATERIAL_VERSION, page.url, str(page.title), json.dumps(meta, default=str, sort_keys=True)]
+        parts += [json.dumps(toc(page.toc or [])), page.content or ""]
+        return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def __call__(self, page) -> None:
+        if (page.meta.get("search") or {}).get("exclude"):
+            return self.parse(page)
+        key = self.key(page)
+        entries = self.known.get(key)
+        if entries is None:
+            start = len(self.index.entries)
+            self.parse(page)
+            entries = self.index.entries[start:]
+        else:
+            self.index.entries.extend(dict(entry) for entry in entries)
+        self.kept[key] = [dict(entry) for entry in entries]
+
+    def save(self) -> None:
+        if self.kept.keys() != self.known.keys():
+            with contextlib.suppress(OSError, TypeError, ValueError):
+                write_file_atomic(self.path, json.dumps(self.kept, ensure_ascii=False, default=str))
+
+
+def remember_entries(search_plugin, path: Path) -> RememberedEntries | None:
+    """Route Material's per-page indexing through :class:`RememberedEntries` (None when the
+    search plugin is not Material's, or has no index yet)."""
+    index = getattr(search_plugin, "search_index", None)
+    if index is None or not hasattr(index, "add_entry_from_context") or not hasattr(index, "entries"):
+        return None
+    remembered = RememberedEntries(path, index)
+    index.add_entry_from_context = remembered
+    return remembered
