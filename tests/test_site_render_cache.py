@@ -158,3 +158,17 @@ def test_an_edited_page_is_searched_by_its_new_words(tmp_path):
     texts = " ".join(doc.get("text", "") for doc in docs)
     assert "Chữ mới toanh." in texts
     assert "Chữ.</p>" not in texts
+
+
+def test_a_build_with_other_settings_leaves_the_usual_entries_warm(tmp_path):
+    config = small_book(tmp_path)
+    assert build(config, tmp_path / "site1").returncode == 0
+    usual = set(entries(tmp_path))
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("permalink: true", "permalink: false"), encoding="utf-8")
+    assert build(config, tmp_path / "site2").returncode == 0
+    assert len(entries(tmp_path)) > len(usual)  # other Markdown settings: other keys
+    assert usual <= set(entries(tmp_path))  # kept beside the new ones
+    config.write_text(text, encoding="utf-8")
+    assert build(config, tmp_path / "site3").returncode == 0
+    assert "permalink: true" in text and html_of(tmp_path / "site3", "other").count('class="headerlink"') >= 1

@@ -143,10 +143,12 @@ class RenderCache:
             self.used.add(key)
 
     def prune(self) -> None:
-        """Entries this build did not use go (the folder holds one build's worth)."""
-        for stale in self.folder.glob("*.json"):
-            if stale.stem not in self.used:
-                stale.unlink(missing_ok=True)
+        """Keep this build's entries and, of the others, the newest up to as many again (a build
+        with other settings, execution off say, then leaves the usual build's entries warm)."""
+        others = [path for path in self.folder.glob("*.json") if path.stem not in self.used]
+        others.sort(key=lambda path: path.stat().st_mtime_ns, reverse=True)
+        for stale in others[len(self.used) :]:
+            stale.unlink(missing_ok=True)
 
 
 class _Records(logging.Handler):
