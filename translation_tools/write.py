@@ -113,3 +113,15 @@ def write_file_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
         if os.path.exists(temp):
             os.unlink(temp)
         raise
+
+
+def prune_entries(folder: str | os.PathLike[str], pattern: str, used: set[str], spare: int) -> None:
+    """A cache folder's upkeep: keep the entries (``pattern`` files, named by key) this build
+    used and, of the others, the ``spare`` newest; the rest go. Spares keep a build with other
+    settings (or outputs) from evicting the usual build's entries."""
+    import pathlib
+
+    others = [p for p in pathlib.Path(folder).glob(pattern) if p.stem not in used]
+    others.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for stale in others[spare:]:
+        stale.unlink(missing_ok=True)

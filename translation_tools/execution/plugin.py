@@ -39,7 +39,7 @@ from translation_tools.execution.cache import default_cache_dir
 from translation_tools.execution.cells import ExecutionError, PageRun, code_cells
 from translation_tools.execution.kernel import outputs_for, strip_ansi, untranslated_labels
 from translation_tools.execution.runner import Executor
-from translation_tools.write import write_file_atomic
+from translation_tools.write import prune_entries, write_file_atomic
 
 log = get_plugin_logger("rnnbook-execute")
 
@@ -274,9 +274,7 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
                 view.generated_by = "rnnbook-execute"  # other plugins skip it as a source page
                 view.edit_uri = None
                 files.append(view)
-        for stale in store.glob("*.json"):  # one build's worth: what this build did not use goes
-            if stale.stem not in used:
-                stale.unlink(missing_ok=True)
+        prune_entries(store, "*.json", used, len(used))  # this build's, and one other build's worth
 
     # ----------------------------------------------------------------- pages
 
@@ -446,9 +444,7 @@ class ExecutePlugin(BasePlugin[ExecuteConfig]):
 
     def on_post_build(self, config):
         if self.notebook_views and self.enabled and self.config.notebooks:
-            for stale in self.view_dir.glob("*.html"):  # views this build did not show
-                if stale.stem not in self.views_used:
-                    stale.unlink(missing_ok=True)
+            prune_entries(self.view_dir, "*.html", self.views_used, len(self.views_used))
         site = Path(config.site_dir)
         write_file_atomic(site / CSS_NAME, STYLE.encode("utf-8"))
         write_file_atomic(site / NOTEBOOK_CSS, NOTEBOOK_STYLE.encode("utf-8"))

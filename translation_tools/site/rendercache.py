@@ -33,7 +33,7 @@ from typing import Any
 
 from mkdocs.structure.toc import get_toc
 
-from translation_tools.write import write_file_atomic
+from translation_tools.write import prune_entries, write_file_atomic
 
 FORMAT = "1"
 ENV = "RNNBOOK_RENDER_CACHE"
@@ -64,6 +64,7 @@ class RenderCache:
         self.base_paths = [Path(p) for p in base_paths]
         self.used: set[str] = set()
         self.hits = 0
+        self.keyed = 0  # pages keyed this build (recalled or rendered)
         self._files_digest: tuple[int, str] | None = None
         settings = {
             "extensions": [repr(e) for e in config["markdown_extensions"]],
@@ -90,6 +91,7 @@ class RenderCache:
         digest = hashlib.sha256()
         for part in (self.settings, self.files_digest(files), page.file.src_uri, page.url, markdown):
             digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        self.keyed += 1
         if SNIPPET_BLOCK.search(markdown):
             return None
         for match in SNIPPET.finditer(markdown):
@@ -143,12 +145,8 @@ class RenderCache:
             self.used.add(key)
 
     def prune(self) -> None:
-        """Keep this build's entries and, of the others, the newest up to as many again (a build
-        with other settings, execution off say, then leaves the usual build's entries warm)."""
-        others = [path for path in self.folder.glob("*.json") if path.stem not in self.used]
-        others.sort(key=lambda path: path.stat().st_mtime_ns, reverse=True)
-        for stale in others[len(self.used) :]:
-            stale.unlink(missing_ok=True)
+        """Keep this build's entries and, of the others, the newest up to one build's worth."""
+        prune_entries(self.folder, "*.json", self.used, self.keyed)
 
 
 class _Records(logging.Handler):
