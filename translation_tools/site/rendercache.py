@@ -63,7 +63,6 @@ class RenderCache:
         self.folder = folder
         self.base_paths = [Path(p) for p in base_paths]
         self.used: set[str] = set()
-        self.hits = 0
         self.keyed = 0  # pages keyed this build (recalled or rendered)
         self._files_digest: tuple[int, str] | None = None
         settings = {
@@ -129,7 +128,6 @@ class RenderCache:
         except (OSError, ValueError, KeyError, TypeError):
             return False
         self.used.add(key)
-        self.hits += 1
         return True
 
     def store(self, page, key: str, toc_tokens: list) -> None:
